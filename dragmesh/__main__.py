@@ -1,0 +1,5 @@
+import sys
+
+from dragmesh.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per `dragmesh` subcommand; see :mod:`dragmesh.cli`."""
