@@ -1,0 +1,1 @@
+"""Articulated-object data: procedural generator, PartNet-Mobility reader, benchmark split."""

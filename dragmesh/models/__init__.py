@@ -1,0 +1,1 @@
+"""Joint inference and motion generation: the geometric baseline and the learned models."""
