@@ -13,6 +13,7 @@ from typing import Any, Sequence, Union
 import numpy as np
 
 from dragmesh.errors import MeshError, PartError
+from dragmesh.normalize import unit_up
 
 PartKey = Union[str, int, np.integer]
 
@@ -31,6 +32,7 @@ class PartMesh:
         part_names: the P part names, unique; ``part_names[label]`` names a label.
         joints: part name -> :class:`~dragmesh.geometry.joints.Joint` in mesh coordinates, for the
             parts whose joint the file states (URDF). Parts without a known joint are absent.
+            (Typed Any so that loading a mesh does not import torch through the joints module.)
         source: the file the mesh came from, or None.
         up: (3,) unit vector, the mesh's up direction (used by normalisation, not applied here).
     """
@@ -44,9 +46,6 @@ class PartMesh:
     up: np.ndarray = field(default_factory=lambda: np.array([0.0, 1.0, 0.0]))
 
     def __post_init__(self) -> None:
-        # Local import: normalize is a later pipeline stage; it does not import io.
-        from dragmesh.normalize import unit_up
-
         self.vertices = np.ascontiguousarray(self.vertices, dtype=np.float64)
         self.faces = np.ascontiguousarray(self.faces, dtype=np.int64)
         self.face_labels = np.ascontiguousarray(self.face_labels, dtype=np.int64)
