@@ -23,31 +23,60 @@ REVOLUTE, PRISMATIC = "revolute", "prismatic"
 
 # A part whose thinnest box extent is below this fraction of its middle extent is a plate.
 PLATE_RATIO = 0.2
-# Axes within this angle of vertical are snapped to +Y (objects are gravity-aligned).
-SNAP_DEG = 12.0
+
+
+def min_area_rectangle(xy: np.ndarray) -> np.ndarray:
+    """Direction (2,) of one side of the minimum-area rectangle enclosing 2-D points (N, 2).
+
+    Rotating calipers over the convex hull's edges; PCA would be arbitrary for square parts.
+    """
+    from scipy.spatial import ConvexHull, QhullError
+
+    try:
+        hull = xy[ConvexHull(xy).vertices]
+    except (QhullError, ValueError):
+        return np.array([1.0, 0.0])
+    edges = np.roll(hull, -1, axis=0) - hull
+    dirs = edges / np.maximum(np.linalg.norm(edges, axis=1, keepdims=True), 1e-12)
+    normals = np.stack([-dirs[:, 1], dirs[:, 0]], axis=1)
+    u = hull @ dirs.T  # (H, E)
+    w = hull @ normals.T
+    area = (u.max(0) - u.min(0)) * (w.max(0) - w.min(0))
+    return dirs[int(np.argmin(area))]
+
+
+def _frame_around(points: np.ndarray, normal: np.ndarray) -> np.ndarray:
+    """Orthonormal rows [normal, e1, e2] with e1, e2 the minimum-area rectangle in the plane ⟂ normal."""
+    helper = np.array([1.0, 0.0, 0.0]) if abs(normal[0]) < 0.9 else np.array([0.0, 0.0, 1.0])
+    u = np.cross(normal, helper)
+    u /= np.linalg.norm(u)
+    w = np.cross(normal, u)
+    d = min_area_rectangle(np.stack([points @ u, points @ w], axis=1))
+    e1 = d[0] * u + d[1] * w
+    return np.stack([normal, e1, np.cross(normal, e1)])
 
 
 def part_frame(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Gravity-aware principal box of a point set.
+    """Tight, gravity-aware box of a point set.
 
-    points: (N, 3). Returns centre (3,), axes (3, 3) with rows sorted by decreasing extent, and
-    extents (3,) measured between the 2nd and 98th percentiles (so handles barely count).
+    points: (N, 3). Two candidate frames: the gravity frame (+Y and the minimum-area rectangle of
+    the horizontal footprint) and the PCA frame (the thinnest principal direction and the
+    minimum-area rectangle across it); the smaller box wins, with a slight preference for gravity
+    because real parts are mostly level. Returns centre (3,), axes (3, 3) with rows sorted by
+    decreasing extent, and extents (3,) between the 2nd and 98th percentiles (handles barely count).
     """
     centre0 = points.mean(axis=0)
-    _, _, vt = np.linalg.svd(points - centre0, full_matrices=False)
-    axes = vt.copy()
-    up = np.array([0.0, 1.0, 0.0])
-    vertical = np.abs(axes @ up)
-    k = int(np.argmax(vertical))
-    if vertical[k] > np.cos(np.radians(SNAP_DEG)):
-        # Snap: one axis vertical, the other two the principal directions of the horizontal spread.
-        flat = points[:, [0, 2]] - centre0[[0, 2]]
-        _, _, vt2 = np.linalg.svd(flat, full_matrices=False)
-        h1 = np.array([vt2[0, 0], 0.0, vt2[0, 1]])
-        h2 = np.array([vt2[1, 0], 0.0, vt2[1, 1]])
-        axes = np.stack([up, h1, h2])
-    local = (points - centre0) @ axes.T
-    lo, hi = np.percentile(local, 2, axis=0), np.percentile(local, 98, axis=0)
+    q = points - centre0
+    _, _, vt = np.linalg.svd(q, full_matrices=False)
+    best = None
+    for axes, bias in ((_frame_around(q, np.array([0.0, 1.0, 0.0])), 0.95), (_frame_around(q, vt[2]), 1.0)):
+        local = q @ axes.T
+        lo, hi = np.percentile(local, 2, axis=0), np.percentile(local, 98, axis=0)
+        ext = np.maximum(hi - lo, 1e-9)
+        volume = float(np.prod(ext)) * bias
+        if best is None or volume < best[0]:
+            best = (volume, axes, lo, hi)
+    _, axes, lo, hi = best
     extents = hi - lo
     centre = centre0 + ((lo + hi) / 2) @ axes
     order = np.argsort(-extents)
