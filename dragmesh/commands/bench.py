@@ -1,0 +1,174 @@
+"""``dragmesh bench``: per-stage latency of one drag on CPU (batch 1, 2 torch threads by default).
+
+Each run is one whole drag: load the mesh file, resolve the part and check the drag, sample and
+normalise, infer the joint, generate the motion, project it onto the joint, map it back, export
+(GLB, NPZ, JSON by default). After warm-up runs, the p50 and p95 of every stage are printed, and
+``inference`` = joint + motion + projection, the interactive path (target: 15 ms p50).
+
+Configurations timed side by side: ``shipped`` (what :class:`~dragmesh.pipeline.DragMesh` loads by
+default) and, when the models provide it, ``paper`` — the paper-sized configuration of the same
+architectures (4,096 points, width 512, 8 decoder layers, ~27.5 M parameters; untrained weights are
+fine for timing), built by the hook ``dragmesh.models.paper_sized_components()`` returning
+``(predictor, generator)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import platform
+import tempfile
+import time
+from typing import Any
+
+import numpy as np
+
+STAGES = ("load", "part", "sample", "joint", "motion", "projection", "output", "export")
+INFERENCE = ("joint", "motion", "projection")
+TARGET_MS = 15.0
+PAPER_HOOK = ("dragmesh.models", "paper_sized_components")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "bench",
+        help="per-stage latency of one drag on CPU",
+        description="Time every stage of one drag (load, sample, joint inference, motion generation, "
+        "projection, export) over repeated runs; print p50/p95 in milliseconds.",
+    )
+    parser.add_argument("mesh", metavar="MESH", nargs="?", help="mesh file (default: the built-in example)")
+    parser.add_argument("--part", help="moving part (default with the example: door)")
+    parser.add_argument("--drag-point", metavar="X,Y,Z")
+    parser.add_argument("--drag-vector", metavar="DX,DY,DZ")
+    parser.add_argument("--runs", type=int, default=30, help="timed runs (default 30)")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed runs first (default 3)")
+    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
+    parser.add_argument("--frames", type=int, default=16)
+    parser.add_argument("--export", default="glb,npz,json", metavar="FORMATS",
+                        help="formats written in the export stage (default glb,npz,json; 'none' to skip)")
+    parser.add_argument("--no-paper", action="store_true", help="skip the paper-sized configuration")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.set_defaults(func=run)
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    a = np.asarray(values, dtype=np.float64)
+    return {"p50": float(np.percentile(a, 50)), "p95": float(np.percentile(a, 95))}
+
+
+def time_config(pipeline, mesh_path: str, part, point, vector, runs: int, warmup: int, frames: int,
+                formats: list[str] | None) -> dict[str, dict[str, float]]:
+    """{stage: {p50, p95}} in ms over ``runs`` drags (after ``warmup``)."""
+    samples: dict[str, list[float]] = {s: [] for s in STAGES + ("inference", "total")}
+    with tempfile.TemporaryDirectory(prefix="dragmesh-bench-") as out:
+        for i in range(warmup + runs):
+            start = time.perf_counter()
+            result = pipeline.articulate(mesh_path, part, point, vector, frames=frames, seed=i)
+            t_export = time.perf_counter()
+            if formats:
+                result.export(out, formats, stem="bench")
+            end = time.perf_counter()
+            if i < warmup:
+                continue
+            for stage in STAGES[:-1]:
+                samples[stage].append(result.timing_ms.get(stage, 0.0))
+            samples["export"].append((end - t_export) * 1e3)
+            samples["inference"].append(sum(result.timing_ms[s] for s in INFERENCE))
+            samples["total"].append((end - start) * 1e3)
+    return {stage: percentiles(v) for stage, v in samples.items()}
+
+
+def paper_components():
+    """The paper-sized (predictor, generator) from the models' hook, or None while it is missing."""
+    module_name, attr = PAPER_HOOK
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    hook = getattr(module, attr, None)
+    return hook() if hook is not None else None
+
+
+def run(args: argparse.Namespace) -> int:
+    import torch
+
+    from dragmesh.commands.demo import DRAGS, example_path
+    from dragmesh.errors import InputError
+    from dragmesh.export import parse_formats
+    from dragmesh.pipeline import DragMesh, as_vector3
+
+    torch.set_num_threads(args.threads)
+    if args.runs < 1:
+        raise InputError(f"--runs must be at least 1, got {args.runs}")
+    if args.mesh is None:
+        mesh_path = str(example_path())
+        part, point, vector = DRAGS[0]
+        part = args.part or part
+    else:
+        mesh_path, part, point, vector = args.mesh, args.part, None, None
+        if not part:
+            raise InputError("give --part with a mesh")
+    point = as_vector3(args.drag_point, "drag point") if args.drag_point else point
+    vector = as_vector3(args.drag_vector, "drag vector") if args.drag_vector else vector
+    if point is None or vector is None:
+        raise InputError("give --drag-point and --drag-vector with a mesh")
+    formats = None if args.export.strip().lower() == "none" else parse_formats(args.export)
+
+    configs: dict[str, Any] = {"shipped": DragMesh()}
+    notes = []
+    if not args.no_paper:
+        paper = paper_components()
+        if paper is None:
+            notes.append("paper-sized configuration: not timed (dragmesh.models.paper_sized_components "
+                         "is not available yet)")
+        else:
+            configs["paper"] = DragMesh(*paper)
+
+    report: dict[str, Any] = {
+        "mesh": mesh_path, "part": part, "runs": args.runs, "threads": args.threads, "frames": args.frames,
+        "export": formats or [], "cpu": platform.processor() or platform.machine(),
+        "torch": torch.__version__, "configs": {}, "notes": notes,
+    }
+    for name, pipeline in configs.items():
+        stats = time_config(pipeline, mesh_path, part, point, vector, args.runs, args.warmup, args.frames, formats)
+        report["configs"][name] = {
+            "predictor": getattr(pipeline.predictor, "name", type(pipeline.predictor).__name__),
+            "generator": getattr(pipeline.generator, "name", type(pipeline.generator).__name__),
+            "n_points": pipeline.n_points,
+            "ms": stats,
+        }
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(format_report(report))
+    return 0
+
+
+def format_report(report: dict[str, Any]) -> str:
+    names = list(report["configs"])
+    lines = [
+        f"dragmesh bench: {report['mesh']} part {report['part']}, {report['runs']} runs, batch 1, "
+        f"{report['threads']} torch threads, {report['frames']} frames, export {','.join(report['export']) or 'none'}",
+    ]
+    for name in names:
+        c = report["configs"][name]
+        lines.append(f"  {name}: predictor {c['predictor']}, generator {c['generator']}, {c['n_points']} points")
+    header = f"{'stage (ms)':<12}" + "".join(f"{name + ' p50':>14}{name + ' p95':>14}" for name in names)
+    if len(names) > 1:
+        header += f"{'ratio p50':>12}"
+    lines += ["", header]
+    for stage in STAGES + ("inference", "total"):
+        row = f"{stage:<12}"
+        for name in names:
+            ms = report["configs"][name]["ms"][stage]
+            row += f"{ms['p50']:>14.2f}{ms['p95']:>14.2f}"
+        if len(names) > 1:
+            a, b = (report["configs"][n]["ms"][stage]["p50"] for n in names[:2])
+            row += f"{(b / a if a > 0 else float('nan')):>11.1f}x"
+        lines.append(row)
+    p50 = report["configs"][names[0]]["ms"]["inference"]["p50"]
+    verdict = "meets" if p50 <= TARGET_MS else "misses"
+    lines += ["", f"inference = joint + motion + projection: {p50:.2f} ms p50 ({verdict} the {TARGET_MS:g} ms target)"]
+    lines += report["notes"]
+    return "\n".join(lines)

@@ -1,0 +1,254 @@
+"""Exports of an articulated result: animated GLB, URDF, MP4/GIF renders, NPZ/JSON trajectories.
+
+Every exporter reads one :class:`ArticulatedAsset` (the fixed base plus the moving parts, each with its
+joint and trajectory, all in the input mesh's coordinates) and writes through :func:`atomic_path`, so a
+failure never leaves a half-written file: the bytes go to a temporary file in the target folder that
+``os.replace`` moves into place only when it is complete.
+
+One module per format: :mod:`.gltf`, :mod:`.urdf`, :mod:`.video`, :mod:`.trajectory`. :func:`export`
+dispatches a list of format names to them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+
+from dragmesh.errors import ExportError
+
+# Format names accepted by --export, in the order they are written.
+FORMATS = ("glb", "urdf", "mp4", "gif", "npz", "json")
+LOOPS = ("once", "pingpong")
+
+
+def _file_mode() -> int:
+    # mkstemp creates 0600 files; exports get the mode a plain open() would give them.
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()
+
+
+@dataclass
+class MovingPart:
+    """One articulated part and its motion, in the input mesh's coordinates.
+
+    name: the part's name (used for nodes, links and file names).
+    vertices: (V, 3) float64 rest-pose positions; faces: (F, 3) int64.
+    joint: a :class:`~dragmesh.geometry.joints.Joint` (type, unit axis, origin, limits or None).
+    values: (T,) joint values of the frames (radians or mesh units).
+    transforms: (T, 4, 4) row-major rigid transforms taking rest-pose points to frame t.
+    """
+
+    name: str
+    vertices: np.ndarray
+    faces: np.ndarray
+    joint: Any
+    values: np.ndarray
+    transforms: np.ndarray
+
+    @property
+    def pivot(self) -> np.ndarray:
+        """(3,) where the part's node/link frame sits: the hinge origin for a revolute joint, the
+        centre of the part's bounding box for a prismatic one (any point moves the same there)."""
+        if self.joint.type == "revolute":
+            return np.asarray(self.joint.origin, dtype=np.float64)
+        return (self.vertices.min(axis=0) + self.vertices.max(axis=0)) / 2.0
+
+    def extent(self) -> tuple[float, float]:
+        """(lower, upper) joint range for exporters that need one: the joint's limits when known,
+        otherwise the range the trajectory covers (the drag's extent), never empty."""
+        if self.joint.limits is not None:
+            lo, hi = (float(x) for x in self.joint.limits)
+        else:
+            lo, hi = float(min(0.0, np.min(self.values))), float(max(0.0, np.max(self.values)))
+        if hi - lo < 1e-9:
+            hi = lo + 1e-6
+        return lo, hi
+
+
+@dataclass
+class ArticulatedAsset:
+    """A fixed base plus moving parts, everything in the input mesh's coordinates and units.
+
+    base_vertices (V, 3) float64, base_faces (F, 3) int64: every face that is not in a moving part.
+    parts: the moving parts, each animated over the same number of frames T.
+    up: (3,) unit up direction of the mesh (renders stand the object on it).
+    name: the object's name (URDF robot name, GLB scene name).
+    extras: JSON-able metadata written into the files that carry metadata.
+    """
+
+    base_vertices: np.ndarray
+    base_faces: np.ndarray
+    parts: list[MovingPart]
+    up: np.ndarray = field(default_factory=lambda: np.array([0.0, 1.0, 0.0]))
+    name: str = "object"
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.parts[0].transforms) if self.parts else 1
+
+
+def safe_name(name: str, fallback: str = "part") -> str:
+    """A name usable as a file stem, URDF link name and glTF node name: letters, digits, _ . -"""
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(name)).strip("._")
+    return cleaned or fallback
+
+
+def frame_order(n_frames: int, loop: str) -> np.ndarray:
+    """Frame indices to play: 0..T-1 for ``once``; 0..T-1..1 for ``pingpong`` (the renderer or
+    player loops back to 0). Raises ExportError for another loop name."""
+    if loop not in LOOPS:
+        raise ExportError(f"unknown loop mode {loop!r}; expected one of {', '.join(LOOPS)}")
+    forward = np.arange(n_frames)
+    if loop == "once" or n_frames < 3:
+        return forward
+    return np.concatenate([forward, forward[-2:0:-1]])
+
+
+def parse_formats(formats: str | Sequence[str]) -> list[str]:
+    """``"glb,urdf"`` or ``["glb", "urdf"]`` -> validated format names without repeats; ``"all"``
+    means every format. Raises ExportError naming an unknown format."""
+    if isinstance(formats, str):
+        formats = [f for f in re.split(r"[,\s]+", formats) if f]
+    names: list[str] = []
+    for f in formats:
+        f = f.strip().lower().lstrip(".")
+        if f == "all":
+            names.extend(x for x in FORMATS if x not in names)
+            continue
+        if f not in FORMATS:
+            raise ExportError(f"unknown export format {f!r}; expected some of {','.join(FORMATS)}")
+        if f not in names:
+            names.append(f)
+    if not names:
+        raise ExportError(f"no export format given; expected some of {','.join(FORMATS)}")
+    return names
+
+
+def prepare_dir(out_dir: str | os.PathLike) -> Path:
+    """Create ``out_dir`` if needed and check that files can be written in it.
+
+    Raises ExportError (one line) when it is a file, cannot be created, or is not writable; nothing
+    is left behind by the check.
+    """
+    path = Path(out_dir)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ExportError(f"output folder {str(path)!r} is a file, not a folder") from None
+    except OSError as exc:
+        raise ExportError(f"cannot create output folder {str(path)!r}: {exc.strerror or exc}") from None
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".dragmesh-probe-", dir=path)
+    except OSError as exc:
+        raise ExportError(f"output folder {str(path)!r} is not writable: {exc.strerror or exc}") from None
+    os.close(fd)
+    os.unlink(probe)
+    return path
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path`` (same suffix, so encoders pick the same format); on a
+    clean exit move it onto ``path`` with ``os.replace``, on any error delete it.
+
+    Raises ExportError when the folder is not writable.
+    """
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+    except OSError as exc:
+        raise ExportError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, _FILE_MODE)
+        os.replace(tmp_path, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically; returns the path."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write UTF-8 ``text`` to ``path`` atomically; returns the path."""
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def export(
+    asset: ArticulatedAsset,
+    out_dir: str | os.PathLike,
+    formats: str | Sequence[str] = FORMATS,
+    stem: str | None = None,
+    *,
+    fps: float = 12.0,
+    loop: str | None = None,
+    size: tuple[int, int] = (640, 480),
+    document: dict | None = None,
+    arrays: dict[str, np.ndarray] | None = None,
+) -> dict[str, list[Path]]:
+    """Write ``asset`` to ``out_dir`` in each of ``formats``.
+
+    stem: file name stem (default: the asset's name). fps: frames per second of the GLB animation and
+    videos. loop: ``once`` or ``pingpong`` (default: once for GLB, ping-pong for videos).
+    document: the JSON document for ``json`` (default: built from the asset); arrays: extra arrays
+    for ``npz`` (see :mod:`.trajectory`).
+    Returns {format: [paths written]} (the videos' PNG thumbnail under "png"). Raises ExportError
+    before writing anything when a format is unknown or the folder unusable.
+    """
+    names = parse_formats(formats)
+    if loop is not None:
+        frame_order(1, loop)  # validate before any file is written
+    if not fps > 0:
+        raise ExportError(f"fps must be positive, got {fps}")
+    folder = prepare_dir(out_dir)
+    stem = safe_name(stem or asset.name, "object")
+    written: dict[str, list[Path]] = {}
+    frames = None
+    for name in names:
+        if name == "glb":
+            from dragmesh.export.gltf import write_glb
+
+            written[name] = [write_glb(asset, folder / f"{stem}.glb", fps=fps, loop=loop or "once")]
+        elif name == "urdf":
+            from dragmesh.export.urdf import write_urdf
+
+            written[name] = write_urdf(asset, folder / f"{stem}.urdf")
+        elif name in ("mp4", "gif"):
+            from dragmesh.export.video import render_asset, write_video
+
+            if frames is None:  # rendered once for both videos
+                frames = render_asset(asset, size=size, loop=loop or "pingpong")
+            written[name] = write_video(asset, folder / f"{stem}.{name}", fps=fps, frames=frames,
+                                        thumbnail="png" not in written)
+            if "png" not in written:
+                written["png"] = written[name][1:]
+                written[name] = written[name][:1]
+        elif name == "npz":
+            from dragmesh.export.trajectory import write_npz
+
+            written[name] = [write_npz(asset, folder / f"{stem}.npz", arrays)]
+        elif name == "json":
+            from dragmesh.export.trajectory import write_json
+
+            written[name] = [write_json(asset, folder / f"{stem}.json", document)]
+    return written

@@ -1,0 +1,568 @@
+"""One drag in, a joint and a trajectory out: the articulation pipeline.
+
+Data flows through the stages in the order of the package layout (timed, in milliseconds):
+
+1. ``load``       mesh file -> :class:`~dragmesh.io.PartMesh` (skipped when one is given)
+2. ``part``       part names / labels -> face mask; the drag is checked against the part
+3. ``sample``     normalisation (:class:`~dragmesh.normalize.Normalization`) and N surface points
+                  with the part mask, in the model frame
+4. ``joint``      joint inference (a predictor's ``predict``), or the user's joint mapped in
+5. ``motion``     raw trajectory, (S, T, 8) dual quaternions (a generator's ``generate``)
+6. ``projection`` each raw frame snapped onto the joint's one-parameter motion, clamped to limits
+7. ``output``     everything mapped back to the input mesh's coordinates and units
+
+The sign rule (SPEC §4): a positive joint value is the motion the drag asks for. When a joint's
+value for the drag is negative the joint is flipped (axis negated, limits swapped), so values are
+>= 0 and the part moves the way it is dragged.
+
+Predictors and generators are duck-typed so the learned models plug in without this file changing:
+
+    predictor.predict(points (N, 3) float32, mask (N,) bool, drag_point (3,), drag_vector (3,),
+                      joint_type: str | None) -> JointPrediction(joint (model frame), type_probability)
+    generator.generate(points, mask, joint (model frame), drag_point, drag_vector, value: float,
+                       frames: int, samples: int, seed: int) -> raw dual quaternions (S, T, 8)
+
+Until the learned models ship, :func:`default_components` falls back to the geometric baseline and
+:class:`AnalyticMotionGenerator`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+import torch
+
+from dragmesh.data.sample import MIN_MASKED_FRACTION, closest_point_on_triangles
+from dragmesh.errors import DragError, InputError
+from dragmesh.geometry.dualquat import dq_normalize, np_dq_from_matrix, np_dq_to_matrix
+from dragmesh.geometry.joints import JOINT_TYPES, REVOLUTE, Joint, project_dq_to_value
+from dragmesh.io import PartMesh, load_mesh
+from dragmesh.normalize import Normalization, unit_up
+from dragmesh.sampling import face_areas, sample_surface
+
+# The drag point must lie within this fraction of the object's bounding-box diagonal of the part.
+DRAG_TOLERANCE = 0.02
+# Points sampled on the object when the predictor does not say how many it wants.
+DEFAULT_POINTS = 1024
+# Part points used to fit each raw frame onto the joint (least squares, closed form; exact for a
+# joint motion, and plenty for a near-joint one).
+PROJECTION_POINTS = 64
+STAGES = ("load", "part", "sample", "joint", "motion", "projection", "output")
+
+
+# ---------------------------------------------------------------------------------------------
+# Motion generation fallback
+# ---------------------------------------------------------------------------------------------
+
+
+class AnalyticMotionGenerator:
+    """The motion generator used until DQ-VAE weights ship: the exact joint motion with values linear
+    from 0 (rest) to the drag's value, identical for every sample. Same interface as the learned
+    generator, so the pipeline and its exports do not change when it is replaced."""
+
+    name = "analytic"
+
+    def generate(
+        self,
+        points: np.ndarray,
+        mask: np.ndarray,
+        joint: Joint,
+        drag_point: np.ndarray,
+        drag_vector: np.ndarray,
+        value: float,
+        frames: int = 16,
+        samples: int = 1,
+        seed: int = 0,
+    ) -> np.ndarray:
+        """Raw dual quaternions (samples, frames, 8) in the model frame; frame 0 is the identity."""
+        dq = joint.dual_quaternions(np.linspace(0.0, float(value), frames))
+        return np.broadcast_to(dq, (samples, frames, 8)).copy()
+
+
+def default_components():
+    """The (joint predictor, motion generator) a :class:`DragMesh` uses by default.
+
+    Hook for the learned models: once their weights ship, load them here (raising WeightsError for
+    missing or corrupted weights). Until then: the geometric baseline and the analytic generator.
+    """
+    from dragmesh.models.baseline import GeometricJointPredictor
+
+    return GeometricJointPredictor(), AnalyticMotionGenerator()
+
+
+# ---------------------------------------------------------------------------------------------
+# Input checks (once, at the edge)
+# ---------------------------------------------------------------------------------------------
+
+
+def as_vector3(value: Any, name: str, error: type[InputError] = InputError) -> np.ndarray:
+    """Three finite numbers (a sequence, an array, or text ``"X,Y,Z"``) as a (3,) float64 array."""
+    if isinstance(value, str):
+        value = [v for v in value.replace(",", " ").split() if v]
+    try:
+        vec = np.asarray(value, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise error(f"{name} must be three numbers X,Y,Z, got {value!r}") from None
+    if vec.shape != (3,):
+        raise error(f"{name} must be three numbers X,Y,Z, got {vec.size}")
+    if not np.isfinite(vec).all():
+        raise error(f"{name} must be finite, got {vec.tolist()}")
+    return vec
+
+
+def check_drag(
+    mesh: PartMesh, face_mask: np.ndarray, point: Any, vector: Any, part_label: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a drag in mesh coordinates against the moving part.
+
+    Returns (point (3,), vector (3,)) float64. Raises DragError when either is not three finite
+    numbers, the vector is zero, or the point is farther than ``DRAG_TOLERANCE`` times the object's
+    bounding-box diagonal from the part's surface.
+    """
+    p = as_vector3(point, "drag point", DragError)
+    v = as_vector3(vector, "drag vector", DragError)
+    lo, hi = mesh.vertices.min(axis=0), mesh.vertices.max(axis=0)
+    diagonal = float(np.linalg.norm(hi - lo))
+    if float(np.linalg.norm(v)) <= 1e-9 * max(diagonal, 1e-12):
+        raise DragError(f"drag vector is zero ({v.tolist()}); drag the part some distance")
+    triangles = mesh.vertices[mesh.faces[face_mask]]
+    nearest = closest_point_on_triangles(triangles, p)
+    distance = float(np.linalg.norm(nearest - p))
+    tolerance = DRAG_TOLERANCE * diagonal
+    if distance > tolerance:
+        raise DragError(
+            f"drag point ({', '.join(f'{x:.4g}' for x in p)}) is {distance:.4g} from part {part_label}, "
+            f"more than the tolerance {tolerance:.4g} (2% of the object's size); pick a point on the part"
+        )
+    return p, v
+
+
+def _as_joint(joint: Joint | dict) -> Joint:
+    if isinstance(joint, Joint):
+        return joint
+    if isinstance(joint, dict):
+        return Joint.from_dict(joint)
+    raise InputError(f"joint must be a Joint or a dict with type, axis, origin, limits; got {type(joint).__name__}")
+
+
+def _check_type(joint_type: str | None) -> str | None:
+    if joint_type is None:
+        return None
+    kind = str(joint_type).strip().lower()
+    if kind not in JOINT_TYPES:
+        raise InputError(f"joint type must be revolute or prismatic, got {joint_type!r}")
+    return kind
+
+
+def canonical_origin(joint: Joint, centroid: np.ndarray) -> Joint:
+    """The same joint line with the conventional origin (the data generator's): revolute, the point
+    of the axis line nearest ``centroid`` (3,); prismatic, ``centroid`` itself."""
+    if joint.type == REVOLUTE:
+        origin = joint.origin + joint.axis * float((centroid - joint.origin) @ joint.axis)
+    else:
+        origin = np.asarray(centroid, dtype=np.float64)
+    return Joint(joint.type, joint.axis, origin, joint.limits)
+
+
+# ---------------------------------------------------------------------------------------------
+# Result
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ArticulationResult:
+    """The joint and trajectory of one drag, in the input mesh's coordinates and units.
+
+    Attributes:
+        mesh: the PartMesh that was dragged.
+        part: names of the parts that move together (one rigid part).
+        face_mask: (F,) bool, the moving faces.
+        joint: the joint (type, unit axis, origin on the axis nearest the part's centroid for a
+            revolute joint / the centroid for a prismatic one, limits or None); a positive value is
+            the motion the drag asks for.
+        type_probability: the predictor's probability of ``joint.type`` (1.0 when given/overridden).
+        joint_source: ``"predicted"`` or ``"given"``.
+        drag_point, drag_vector: (3,) the drag.
+        values: (T,) joint values of the frames: radians (revolute) or mesh units (prismatic).
+        dual_quaternions: (T, 8) unit dual quaternions of the frames (qr (w, x, y, z), qd).
+        transforms: (T, 4, 4) row-major, mapping the part's rest-pose points to frame t.
+        raw_dual_quaternions, raw_transforms: the generated trajectory before projection, (T, 8) and
+            (T, 4, 4).
+        samples: with samples > 1, per-sample arrays ``values`` (S, T), ``dual_quaternions``
+            (S, T, 8), ``transforms`` (S, T, 4, 4), ``raw_dual_quaternions``, ``raw_transforms``;
+            sample 0 is the main trajectory. None for one sample.
+        projected: whether the trajectory was projected onto the joint.
+        violation: mean distance of the part's points between the raw and the projected trajectory,
+            over frames, divided by the object's bounding-box diagonal (0 for an exact joint motion).
+        normalization: the mesh -> model-frame transform used.
+        model_joint: the joint in the model frame.
+        timing_ms: milliseconds per stage (see the module docstring) and ``total``.
+        predictor, generator: names of the components used.
+    """
+
+    mesh: PartMesh
+    part: list[str]
+    face_mask: np.ndarray
+    joint: Joint
+    type_probability: float
+    joint_source: str
+    drag_point: np.ndarray
+    drag_vector: np.ndarray
+    values: np.ndarray
+    dual_quaternions: np.ndarray
+    transforms: np.ndarray
+    raw_dual_quaternions: np.ndarray
+    raw_transforms: np.ndarray
+    samples: dict[str, np.ndarray] | None
+    projected: bool
+    violation: float
+    normalization: Normalization
+    model_joint: Joint
+    timing_ms: dict[str, float] = field(default_factory=dict)
+    predictor: str = ""
+    generator: str = ""
+
+    @property
+    def frames(self) -> int:
+        return len(self.values)
+
+    @property
+    def name(self) -> str:
+        """Default file stem: the mesh file's stem and the part, e.g. ``cabinet_door``."""
+        from dragmesh.export import safe_name
+
+        stem = Path(self.mesh.source).stem if self.mesh.source else "object"
+        return safe_name(f"{stem}_{'+'.join(self.part)}", "object")
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def joint_dict(self) -> dict[str, Any]:
+        """``{"type", "axis", "origin", "limits", "type_probability"}`` (mesh coordinates)."""
+        return {**self.joint.to_dict(), "type_probability": float(self.type_probability)}
+
+    def to_dict(self, full: bool = False) -> dict[str, Any]:
+        """The document ``dragmesh articulate --json`` prints: ``joint``, ``trajectory`` (``values``
+        (T,), ``transforms`` (T x 4 x 4, row-major)), ``timing_ms``. With ``full``, also the dual
+        quaternions, the raw trajectory, the samples and provenance (the JSON export)."""
+        doc: dict[str, Any] = {
+            "joint": self.joint_dict(),
+            "trajectory": {"values": self.values.tolist(), "transforms": self.transforms.tolist()},
+            "timing_ms": {k: round(float(v), 3) for k, v in self.timing_ms.items()},
+        }
+        if full:
+            doc["trajectory"]["dual_quaternions"] = self.dual_quaternions.tolist()
+            doc["raw_trajectory"] = {
+                "dual_quaternions": self.raw_dual_quaternions.tolist(),
+                "transforms": self.raw_transforms.tolist(),
+            }
+            if self.samples is not None:
+                doc["samples"] = {k: v.tolist() for k, v in self.samples.items()}
+            doc["part"] = list(self.part)
+            doc["mesh"] = self.mesh.source
+            doc["drag"] = {"point": self.drag_point.tolist(), "vector": self.drag_vector.tolist()}
+            doc["joint_source"] = self.joint_source
+            doc["projected"] = self.projected
+            doc["violation"] = float(self.violation)
+            doc["normalization"] = self.normalization.to_dict()
+            doc["components"] = {"predictor": self.predictor, "generator": self.generator}
+        return doc
+
+    def extra_arrays(self) -> dict[str, np.ndarray]:
+        """Arrays the NPZ export stores beside the trajectory: raw trajectory, samples, drag."""
+        arrays = {
+            "raw_dual_quaternions": self.raw_dual_quaternions,
+            "raw_transforms": self.raw_transforms,
+            "type_probability": np.asarray(self.type_probability),
+            "drag_point": self.drag_point,
+            "drag_vector": self.drag_vector,
+            "normalization": self.normalization.matrix,
+        }
+        for key, value in (self.samples or {}).items():
+            arrays[f"samples_{key}"] = value
+        return arrays
+
+    # -- exports ------------------------------------------------------------------------------
+
+    def asset(self, name: str | None = None):
+        """This result as an :class:`~dragmesh.export.ArticulatedAsset` (base + one moving part)."""
+        return combine([self], name=name)
+
+    def export(self, out_dir: str | os.PathLike, formats: str | Sequence[str] = "all", stem: str | None = None,
+               **options) -> dict[str, list[Path]]:
+        """Write ``formats`` (glb, urdf, mp4, gif, npz, json; ``"all"``) to ``out_dir``; see
+        :func:`dragmesh.export.export` for ``fps``, ``loop``, ``size``. Returns the paths by format."""
+        from dragmesh.export import export
+
+        return export(self.asset(stem), out_dir, formats, stem or self.name,
+                      document=self.to_dict(full=True), arrays=self.extra_arrays(), **options)
+
+    def to_glb(self, path: str | os.PathLike, fps: float = 12.0, loop: str = "once") -> Path:
+        """Animated GLB (base and part nodes, TRS channels, LINEAR)."""
+        from dragmesh.export.gltf import write_glb
+
+        return write_glb(self.asset(), path, fps=fps, loop=loop)
+
+    def to_urdf(self, path: str | os.PathLike) -> list[Path]:
+        """URDF plus OBJ meshes beside it; returns the paths, the URDF first."""
+        from dragmesh.export.urdf import write_urdf
+
+        return write_urdf(self.asset(), path)
+
+    def to_video(self, path: str | os.PathLike, fps: float = 12.0, loop: str = "pingpong",
+                 size: tuple[int, int] = (640, 480)) -> list[Path]:
+        """MP4 or GIF (by the suffix of ``path``) and a PNG thumbnail of the first frame."""
+        from dragmesh.export.video import write_video
+
+        return write_video(self.asset(), path, fps=fps, loop=loop, size=size)
+
+    def to_npz(self, path: str | os.PathLike) -> Path:
+        from dragmesh.export.trajectory import write_npz
+
+        return write_npz(self.asset(), path, self.extra_arrays())
+
+    def to_json(self, path: str | os.PathLike) -> Path:
+        from dragmesh.export.trajectory import write_json
+
+        return write_json(self.asset(), path, self.to_dict(full=True))
+
+
+def combine(results: Sequence[ArticulationResult], name: str | None = None):
+    """Several results on the same mesh (different parts) as one
+    :class:`~dragmesh.export.ArticulatedAsset`: the base is every face no result moves; each result
+    is one moving part. Trajectories must have the same number of frames."""
+    from dragmesh.export import ArticulatedAsset, MovingPart
+
+    if not results:
+        raise InputError("combine needs at least one result")
+    mesh = results[0].mesh
+    if any(r.mesh is not mesh for r in results[1:]):
+        raise InputError("combined results must come from the same mesh object")
+    if len({r.frames for r in results}) > 1:
+        raise InputError("combined results must have the same number of frames")
+    moving = np.zeros(len(mesh.faces), dtype=bool)
+    parts = []
+    for r in results:
+        if (moving & r.face_mask).any():
+            raise InputError(f"part {'+'.join(r.part)} overlaps another combined part")
+        moving |= r.face_mask
+        vertices, faces = mesh.submesh(r.face_mask)
+        parts.append(MovingPart("+".join(r.part), vertices, faces, r.joint, r.values, r.transforms))
+    base_vertices, base_faces = mesh.submesh(~moving)  # part_face_mask keeps something fixed
+    if name is None:
+        name = results[0].name if len(results) == 1 else Path(mesh.source or "object").stem
+    return ArticulatedAsset(base_vertices, base_faces, parts, up=mesh.up, name=name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pipeline
+# ---------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _single_thread() -> Iterator[None]:
+    """Run small-tensor geometry on one torch thread: with tensors of a few thousand numbers a
+    second thread only adds synchronisation (10x slower on a busy CPU). Models keep their threads."""
+    threads = torch.get_num_threads()
+    if threads == 1:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.ms[stage] = self.ms.get(stage, 0.0) + (time.perf_counter() - start) * 1e3
+
+
+class DragMesh:
+    """The articulation pipeline with its models loaded once; reuse one instance for many drags.
+
+    Args:
+        predictor: a joint predictor (see the module docstring); default from
+            :func:`default_components`.
+        generator: a motion generator; default from :func:`default_components`.
+        n_points: points sampled on the object (default: the predictor's ``n_points``, else 1024).
+        threads: torch CPU threads (None leaves torch's setting alone).
+    """
+
+    def __init__(self, predictor=None, generator=None, n_points: int | None = None, threads: int | None = None):
+        if predictor is None or generator is None:
+            default_predictor, default_generator = default_components()
+            predictor = predictor or default_predictor
+            generator = generator or default_generator
+        self.predictor = predictor
+        self.generator = generator
+        self.n_points = int(n_points or getattr(predictor, "n_points", DEFAULT_POINTS))
+        if threads is not None:
+            torch.set_num_threads(int(threads))
+
+    def load(self, mesh: PartMesh | str | os.PathLike, labels=None, up=None) -> PartMesh:
+        """A PartMesh from a path (with optional labels and up) or the PartMesh itself."""
+        if isinstance(mesh, PartMesh):
+            if labels is not None:
+                raise InputError("labels apply to a mesh file; this mesh already has its parts")
+            return mesh
+        return load_mesh(mesh, labels=labels, up=(0.0, 1.0, 0.0) if up is None else up)
+
+    def articulate(
+        self,
+        mesh: PartMesh | str | os.PathLike,
+        part: str | int | Sequence[str | int],
+        drag_point: Any,
+        drag_vector: Any,
+        *,
+        joint: Joint | dict | None = None,
+        joint_type: str | None = None,
+        frames: int = 16,
+        samples: int = 1,
+        seed: int = 0,
+        up: Any = None,
+        project: bool = True,
+        labels: Any = None,
+    ) -> ArticulationResult:
+        """Articulate one drag.
+
+        Args:
+            mesh: a PartMesh or a mesh file (any format :func:`~dragmesh.io.load_mesh` reads).
+            part: a part name or label, or several (moved together as one rigid part).
+            drag_point: (3,) a point on the part, mesh coordinates (or text "X,Y,Z").
+            drag_vector: (3,) where the person dragged it, mesh units.
+            joint: a user-given joint in mesh coordinates (Joint or its dict): skips inference.
+            joint_type: "revolute" or "prismatic": overrides the predicted type.
+            frames: T >= 2, frames of the trajectory (frame 0 is the rest pose).
+            samples: S >= 1 trajectories to generate; sample 0 is the main one.
+            seed: seed of point sampling and motion sampling.
+            up: the mesh's up direction (default: the PartMesh's, +Y for a file).
+            project: snap each frame onto the joint (default); otherwise keep the raw frames.
+            labels: per-vertex or per-face part labels for a mesh file (array or file).
+
+        Raises:
+            MeshError, LabelError, PartError, DragError, InputError (see :mod:`dragmesh.errors`).
+        """
+        timer = _Timer()
+        total_start = time.perf_counter()
+        frames, samples, seed = int(frames), int(samples), int(seed)
+        if frames < 2:
+            raise InputError(f"frames must be at least 2, got {frames}")
+        if samples < 1:
+            raise InputError(f"samples must be at least 1, got {samples}")
+        joint_type = _check_type(joint_type)
+        given = None if joint is None else _as_joint(joint)
+        if given is not None and joint_type is not None and given.type != joint_type:
+            raise InputError(f"joint type {joint_type!r} contradicts the given {given.type} joint")
+
+        with timer("load"):
+            part_mesh = self.load(mesh, labels=labels, up=up)
+            if up is not None and isinstance(mesh, PartMesh):
+                part_mesh = PartMesh(part_mesh.vertices, part_mesh.faces, part_mesh.face_labels,
+                                     part_mesh.part_names, part_mesh.joints, part_mesh.source, unit_up(up))
+
+        with timer("part"):
+            face_mask = part_mesh.part_face_mask(part)
+            names = [part_mesh.part_names[i] for i in part_mesh.part_indices(part)]
+            p, v = check_drag(part_mesh, face_mask, drag_point, drag_vector, "+".join(repr(n) for n in names))
+
+        with timer("sample"):
+            norm = Normalization.from_mesh(part_mesh)
+            rng = np.random.default_rng(seed)
+            sample = sample_surface(part_mesh.vertices, part_mesh.faces, self.n_points, rng, face_mask,
+                                    min_masked=round(self.n_points * MIN_MASKED_FRACTION))
+            points = norm.to_model(sample.points).astype(np.float32)
+            mask = sample.mask
+            p_m, v_m = norm.to_model(p), norm.displacement_to_model(v)
+            part_faces = part_mesh.faces[face_mask]
+            areas = face_areas(part_mesh.vertices, part_faces)
+            centroid = (part_mesh.vertices[part_faces].mean(axis=1) * areas[:, None]).sum(0) / max(areas.sum(), 1e-300)
+            centroid_m = norm.to_model(centroid)
+
+        with timer("joint"):
+            if given is not None:
+                joint_m, probability, source = norm.joint_to_model(given), 1.0, "given"
+            else:
+                prediction = self.predictor.predict(points, mask, p_m.astype(np.float32), v_m.astype(np.float32),
+                                                    joint_type)
+                joint_m, probability, source = prediction.joint, float(prediction.type_probability), "predicted"
+            with _single_thread():
+                joint_m = canonical_origin(joint_m, centroid_m)
+                value = float(joint_m.drag_value(p_m, v_m, clamp=False))
+            if value < 0:
+                joint_m, value = joint_m.flipped(), -value
+            value = float(joint_m.clamp(value))
+
+        with timer("motion"):
+            raw = np.asarray(self.generator.generate(points, mask, joint_m, p_m, v_m, value, frames=frames,
+                                                     samples=samples, seed=seed), dtype=np.float64)
+            if raw.shape != (samples, frames, 8):
+                raise InputError(f"motion generator returned shape {raw.shape}, expected {(samples, frames, 8)}")
+            raw = dq_normalize(torch.from_numpy(raw)).numpy()
+
+        with timer("projection"), _single_thread():
+            part_points = points[mask][:PROJECTION_POINTS].astype(np.float64)
+            values_m = project_dq_to_value(
+                joint_m.is_revolute, torch.from_numpy(joint_m.axis), torch.from_numpy(joint_m.origin),
+                torch.from_numpy(raw), torch.from_numpy(part_points).expand(samples, frames, -1, -1),
+            ).numpy()
+            values_m = np.asarray(joint_m.clamp(values_m), dtype=np.float64).reshape(samples, frames)
+            exact_m = joint_m.transforms(values_m.reshape(-1)).reshape(samples, frames, 4, 4)
+            raw_m = np_dq_to_matrix(raw)
+            moved_exact = np.einsum("stij,nj->stni", exact_m[..., :3, :3], part_points) + exact_m[:, :, None, :3, 3]
+            moved_raw = np.einsum("stij,nj->stni", raw_m[..., :3, :3], part_points) + raw_m[:, :, None, :3, 3]
+            diag_m = float(np.linalg.norm(np.ptp(part_mesh.vertices, axis=0))) / norm.scale
+            gap = np.linalg.norm(moved_exact[0] - moved_raw[0], axis=-1)
+            violation = float(gap.mean() / diag_m) if gap.size else 0.0
+
+        with timer("output"), _single_thread():
+            joint_mesh = norm.joint_from_model(joint_m)
+            scale = 1.0 if joint_m.is_revolute else norm.scale
+            values = values_m * scale
+            if project:
+                dqs = joint_mesh.dual_quaternions(values.reshape(-1)).reshape(samples, frames, 8)
+                transforms = joint_mesh.transforms(values.reshape(-1)).reshape(samples, frames, 4, 4)
+            raw_transforms = norm.transform_from_model(raw_m)
+            raw_dqs = np_dq_from_matrix(raw_transforms)
+            if not project:
+                transforms, dqs = raw_transforms, raw_dqs
+            sample_arrays = None
+            if samples > 1:
+                sample_arrays = {"values": values, "dual_quaternions": dqs, "transforms": transforms,
+                                 "raw_dual_quaternions": raw_dqs, "raw_transforms": raw_transforms}
+
+        timer.ms["total"] = (time.perf_counter() - total_start) * 1e3
+        return ArticulationResult(
+            mesh=part_mesh, part=names, face_mask=face_mask, joint=joint_mesh, type_probability=probability,
+            joint_source=source, drag_point=p, drag_vector=v, values=values[0], dual_quaternions=dqs[0],
+            transforms=transforms[0], raw_dual_quaternions=raw_dqs[0], raw_transforms=raw_transforms[0],
+            samples=sample_arrays, projected=project, violation=violation, normalization=norm,
+            model_joint=joint_m, timing_ms=timer.ms,
+            predictor=getattr(self.predictor, "name", type(self.predictor).__name__),
+            generator=getattr(self.generator, "name", type(self.generator).__name__),
+        )
+
+
+_DEFAULT: DragMesh | None = None
+
+
+def articulate(mesh, part, drag_point, drag_vector, **options) -> ArticulationResult:
+    """:meth:`DragMesh.articulate` on a shared default :class:`DragMesh` (models loaded on first use)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = DragMesh()
+    return _DEFAULT.articulate(mesh, part, drag_point, drag_vector, **options)
