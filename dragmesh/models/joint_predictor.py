@@ -1,0 +1,103 @@
+"""The shipped joint predictor: KPP-Net weights from ``weights/``, optionally refined by geometry.
+
+Refinement ("snap"): man-made parts are boxes and plates, so a predicted axis within ``snap_deg``
+of an edge direction of the part's tight box is replaced by that direction, and a revolute pivot
+within ``snap_dist`` of one of the box's four edge lines along the axis (or its centre line, for
+knobs and swing lids) is moved onto it. Far from any candidate the network's answer stands, so the
+refinement can only help where the geometry is unambiguous. ``dragmesh eval joints`` reports both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from dragmesh.errors import WeightsError
+from dragmesh.geometry.joints import PRISMATIC, REVOLUTE, Joint
+from dragmesh.models.baseline import part_frame
+from dragmesh.models.kppnet import KPPNet, KPPNetConfig, orient_axis
+from dragmesh.models.prediction import JointPrediction
+
+WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights"
+TYPES = (REVOLUTE, PRISMATIC)
+
+
+def refine(points, mask, joint: Joint, snap_deg: float = 8.0, snap_dist: float = 0.04) -> Joint:
+    """Snap a model-frame joint onto the part's box edges when it is close to one (see module doc).
+
+    points (N, 3), mask (N,) bool; snap_dist in model units (the object's largest extent is 1).
+    """
+    part = np.asarray(points, dtype=np.float64)[np.asarray(mask, dtype=bool)]
+    if len(part) < 8:
+        return joint
+    centre, axes, ext = part_frame(part)
+    cos = axes @ joint.axis
+    k = int(np.argmax(np.abs(cos)))
+    if np.degrees(np.arccos(min(1.0, abs(cos[k])))) > snap_deg:
+        return joint
+    axis = np.sign(cos[k]) * axes[k]
+    if joint.type == PRISMATIC:
+        return Joint(PRISMATIC, axis, joint.origin, joint.limits)
+    others = [i for i in range(3) if i != k]
+    candidates = [centre]
+    for s1 in (-0.5, 0.5):
+        for s2 in (-0.5, 0.5):
+            candidates.append(centre + s1 * ext[others[0]] * axes[others[0]] + s2 * ext[others[1]] * axes[others[1]])
+    cands = np.stack(candidates)
+    # Distance of each candidate line (through c, along axis) from the predicted pivot.
+    rel = joint.origin - cands
+    dist = np.linalg.norm(rel - (rel @ axis)[:, None] * axis, axis=1)
+    j = int(np.argmin(dist))
+    origin = joint.origin
+    if dist[j] <= snap_dist:
+        origin = cands[j] + ((joint.origin - cands[j]) @ axis) * axis
+    return Joint(REVOLUTE, axis, origin, joint.limits)
+
+
+class LearnedJointPredictor:
+    """KPP-Net at batch 1 on the CPU. ``predict`` has the interface of every joint predictor."""
+
+    name = "kppnet"
+
+    def __init__(self, model: KPPNet, snap: bool = True, meta: dict | None = None):
+        self.model = model.eval()
+        self.snap = snap
+        self.meta = meta or {}
+        self.n_points = model.cfg.n_points
+
+    @classmethod
+    def load(cls, weights_dir: Path | str = WEIGHTS_DIR, snap: bool = True) -> "LearnedJointPredictor":
+        from dragmesh.training.common import load_weights
+
+        state, meta = load_weights(Path(weights_dir), "joints")
+        try:
+            model = KPPNet(KPPNetConfig(**meta["config"]))
+            model.load_state_dict(state)
+        except (KeyError, TypeError, RuntimeError) as exc:
+            raise WeightsError(f"weights/joints does not match the KPP-Net config: {str(exc).splitlines()[0]}") from None
+        return cls(model, snap=snap, meta=meta)
+
+    @torch.inference_mode()
+    def predict(self, points, mask, drag_point, drag_vector, joint_type: str | None = None) -> JointPrediction:
+        f = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32)).unsqueeze(0)
+        pts, m, p, v = f(points), f(np.asarray(mask, dtype=np.float32)), f(drag_point), f(drag_vector)
+        out = self.model(pts, m, p, v)
+        probs = torch.softmax(out["type_logits"][0], -1).numpy()
+        k = TYPES.index(joint_type) if joint_type else int(np.argmax(probs))
+        axis = out["axis"]
+        if joint_type:
+            # The head oriented the axis for its own type; re-orient it for the one the user chose.
+            axis = orient_axis(axis, out["origin"], torch.tensor([k == 0]), p, v)
+        joint = Joint(TYPES[k], axis[0].double().numpy(), out["origin"][0].double().numpy())
+        if self.snap:
+            joint = refine(points, mask, joint)
+        if joint.drag_value(np.asarray(drag_point, float), np.asarray(drag_vector, float), clamp=False) < 0:
+            joint = joint.flipped()
+        return JointPrediction(joint=joint, type_probability=1.0 if joint_type else float(probs[k]))
+
+
+def load_joint_predictor(weights_dir: Path | str = WEIGHTS_DIR, snap: bool = True):
+    """The shipped learned predictor; WeightsError when its files are missing or corrupted."""
+    return LearnedJointPredictor.load(weights_dir, snap=snap)

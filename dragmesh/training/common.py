@@ -1,0 +1,159 @@
+"""What every trainer shares: distributed setup, seeding, checkpoints, curves, shipped weights.
+
+A trainer runs as one CPU process by default and under ``torchrun`` unchanged: when WORLD_SIZE is
+set, :func:`setup_distributed` joins the process group (gloo on CPU, nccl on CUDA) and the caller
+wraps its model in DistributedDataParallel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import distributed as dist
+
+from dragmesh.errors import WeightsError
+
+
+@dataclass
+class Dist:
+    rank: int = 0
+    world: int = 1
+    local_rank: int = 0
+    device: torch.device = torch.device("cpu")
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+
+def setup_distributed() -> Dist:
+    """Join the torchrun process group when launched by torchrun; otherwise a single process."""
+    if "WORLD_SIZE" not in os.environ or int(os.environ["WORLD_SIZE"]) == 1:
+        device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        return Dist(device=device)
+    cuda = torch.cuda.is_available()
+    dist.init_process_group("nccl" if cuda else "gloo")
+    local = int(os.environ.get("LOCAL_RANK", 0))
+    device = torch.device(f"cuda:{local}") if cuda else torch.device("cpu")
+    if cuda:
+        torch.cuda.set_device(device)
+    return Dist(rank=dist.get_rank(), world=dist.get_world_size(), local_rank=local, device=device)
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temp file beside ``path`` and rename, so a crash never leaves half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def save_checkpoint(path: Path, **state) -> None:
+    """torch.save of a dict (model/optimizer state, step, rng states...) atomically."""
+    import io
+
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    atomic_write_bytes(Path(path), buf.getvalue())
+
+
+def load_checkpoint(path: Path) -> dict:
+    return torch.load(path, map_location="cpu", weights_only=False)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def save_weights(model: torch.nn.Module, out_dir: Path, name: str, config: dict, extra: dict | None = None) -> Path:
+    """Ship a model: ``name.safetensors`` + ``name.json`` (config, sha256, extra fields)."""
+    from safetensors.torch import save
+
+    out_dir = Path(out_dir)
+    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    blob = save(state)
+    weights = out_dir / f"{name}.safetensors"
+    atomic_write_bytes(weights, blob)
+    meta = {"config": config, "sha256": hashlib.sha256(blob).hexdigest(), "bytes": len(blob)}
+    meta.update(extra or {})
+    atomic_write_bytes(out_dir / f"{name}.json", (json.dumps(meta, indent=2) + "\n").encode())
+    return weights
+
+
+def load_weights(weights_dir: Path, name: str) -> tuple[dict, dict]:
+    """Read ``name.json`` and ``name.safetensors`` from weights_dir, checking the sha256.
+
+    Returns (state_dict, meta). Raises WeightsError (one line) when a file is missing, unreadable,
+    or does not match its checksum.
+    """
+    from safetensors.torch import load
+
+    weights_dir = Path(weights_dir)
+    cfg_path, w_path = weights_dir / f"{name}.json", weights_dir / f"{name}.safetensors"
+    for p in (cfg_path, w_path):
+        if not p.is_file():
+            raise WeightsError(f"missing weights file: {p}")
+    try:
+        meta = json.loads(cfg_path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise WeightsError(f"unreadable weights config {cfg_path}: {exc}") from None
+    blob = w_path.read_bytes()
+    if "sha256" in meta and hashlib.sha256(blob).hexdigest() != meta["sha256"]:
+        raise WeightsError(f"corrupted weights: {w_path} does not match the sha256 in {cfg_path.name}")
+    try:
+        state = load(blob)
+    except Exception as exc:  # safetensors raises its own error types
+        raise WeightsError(f"unreadable weights {w_path}: {exc}") from None
+    return state, meta
+
+
+def plot_curves(history: list[dict], path: Path, keys: list[str], title: str) -> None:
+    """Plot the given keys of a list of {"step": ..., key: ...} records to a PNG, one panel each."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keys = [k for k in keys if any(k in h for h in history)]
+    if not keys:
+        return
+    fig, axes = plt.subplots(1, len(keys), figsize=(4 * len(keys), 3.2), squeeze=False)
+    for ax, key in zip(axes[0], keys):
+        pts = [(h["step"], h[key]) for h in history if key in h]
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], lw=1)
+        ax.set_title(key)
+        ax.set_xlabel("step")
+        if key.startswith(("loss", "axis", "pivot", "origin")) and all(p[1] > 0 for p in pts):
+            ax.set_yscale("log")
+        ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    fig.tight_layout()
+    tmp = Path(path).with_suffix(".tmp.png")
+    fig.savefig(tmp, dpi=90)
+    plt.close(fig)
+    os.replace(tmp, path)

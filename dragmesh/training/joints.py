@@ -1,0 +1,218 @@
+"""Train the joint predictor (type classifier + KPP-Net) from the procedural generator.
+
+    dragmesh train joints --steps 20000 --batch 32 --out runs/joints
+    torchrun --nproc_per_node 4 -m dragmesh train joints ...      # data parallel, same code
+
+Every knob is an argument below. Samples come from generated shards (``--shards DIR``, written by
+``dragmesh data shards``) or on the fly. Each batch gets a random rotation about +Y applied to inputs
+and targets together (SPEC §3), and a random subset of ``n_points`` points.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from dragmesh.models.kppnet import KPPNet, KPPNetConfig, kppnet_loss
+from dragmesh.training.common import (
+    load_checkpoint, plot_curves, save_checkpoint, save_weights, seed_everything, setup_distributed,
+)
+
+BATCH_KEYS = ("points", "mask", "drag_point", "drag_vector", "joint_type", "joint_axis", "joint_origin", "diag")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--steps", type=int, default=20000)
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--weight-decay", type=float, default=1e-4)
+    p.add_argument("--warmup", type=int, default=500)
+    p.add_argument("--points", type=int, default=1024, help="points per sample fed to the model")
+    p.add_argument("--width", type=int, default=KPPNetConfig.width)
+    p.add_argument("--hidden", type=int, default=KPPNetConfig.hidden)
+    p.add_argument("--shards", type=Path, default=None, help="folder of training shards; default: generate on the fly")
+    p.add_argument("--workers", type=int, default=1, help="DataLoader worker processes (0: generate in the trainer)")
+    p.add_argument("--epoch-size", type=int, default=100_000, help="samples per on-the-fly epoch")
+    p.add_argument("--val-every", type=int, default=1000)
+    p.add_argument("--val-samples", type=int, default=512)
+    p.add_argument("--ckpt-every", type=int, default=500)
+    p.add_argument("--out", type=Path, default=Path("runs/joints"))
+    p.add_argument("--ship", type=Path, default=None, help="also write the final weights here (e.g. weights/)")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=1)
+
+
+def collate(samples) -> dict[str, torch.Tensor]:
+    """Stack Sample objects (or dicts of arrays) into float32 / long tensors keyed by BATCH_KEYS."""
+    get = (lambda s, k: s[k]) if isinstance(samples[0], dict) else getattr
+    out = {}
+    for k in BATCH_KEYS:
+        arr = np.stack([np.asarray(get(s, k)) for s in samples])
+        out[k] = torch.from_numpy(arr).long() if k == "joint_type" else torch.from_numpy(arr).float()
+    return out
+
+
+def augment(batch: dict[str, torch.Tensor], n_points: int, gen: torch.Generator) -> dict[str, torch.Tensor]:
+    """Random yaw about +Y applied to every input and target together; random point subset."""
+    b, n = batch["mask"].shape
+    batch = {k: batch[k].reshape(b) if k in ("joint_type", "diag") else batch[k] for k in BATCH_KEYS}
+    theta = torch.rand(b, generator=gen) * 2 * math.pi
+    c, s = torch.cos(theta), torch.sin(theta)
+    rot = torch.zeros(b, 3, 3)
+    rot[:, 0, 0], rot[:, 0, 2], rot[:, 1, 1], rot[:, 2, 0], rot[:, 2, 2] = c, s, 1.0, -s, c
+    out = dict(batch)
+    for k in ("points",):
+        out[k] = batch[k] @ rot.transpose(1, 2)
+    for k in ("drag_point", "drag_vector", "joint_axis", "joint_origin"):
+        out[k] = (rot @ batch[k].unsqueeze(-1)).squeeze(-1)
+    if n_points < n:
+        # Points are i.i.d. surface samples, so a prefix is a valid smaller sample; a random
+        # offset keeps topped-up small parts from always landing in the same slots.
+        idx = torch.argsort(torch.rand(b, n, generator=gen), dim=1)[:, :n_points]
+        out["points"] = torch.gather(out["points"], 1, idx.unsqueeze(-1).expand(-1, -1, 3))
+        out["mask"] = torch.gather(batch["mask"], 1, idx)
+    return out
+
+
+def forward_loss(model, batch):
+    out = model(batch["points"], batch["mask"], batch["drag_point"], batch["drag_vector"])
+    return out, kppnet_loss(out, batch["joint_type"], batch["joint_axis"], batch["joint_origin"])
+
+
+def plain_args(args) -> dict:
+    """The run's knobs as JSON-safe values (for checkpoints and the model card)."""
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
+            if isinstance(v, (int, float, str, bool, Path, type(None)))}
+
+
+def lr_at(step: int, args) -> float:
+    if step < args.warmup:
+        return args.lr * (step + 1) / args.warmup
+    t = (step - args.warmup) / max(1, args.steps - args.warmup)
+    return args.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
+
+
+@torch.no_grad()
+def validate(model, val_batches) -> dict:
+    """Type accuracy, axis error median (deg) and pivot line distance median (/ diag, revolute)."""
+    from dragmesh.eval.metrics import axis_error_deg, line_distance
+
+    model.eval()
+    types, axis_err, pivot = [], [], []
+    for batch in val_batches:
+        out = model(batch["points"], batch["mask"], batch["drag_point"], batch["drag_vector"])
+        pred_t = out["type_logits"].argmax(-1)
+        types.append((pred_t == batch["joint_type"]).numpy())
+        axis_err.append(axis_error_deg(out["axis"].double().numpy(), batch["joint_axis"].double().numpy()))
+        d = line_distance(out["origin"].double().numpy(), out["axis"].double().numpy(),
+                          batch["joint_origin"].double().numpy(), batch["joint_axis"].double().numpy())
+        d = d / batch["diag"].double().numpy()
+        pivot.append(np.where(batch["joint_type"].numpy() == 0, d, np.nan))
+    model.train()
+    pv = np.concatenate(pivot)
+    return {
+        "val_type_acc": float(np.mean(np.concatenate(types))),
+        "val_axis_median": float(np.median(np.concatenate(axis_err))),
+        "val_pivot_median": float(np.nanmedian(pv)) if np.isfinite(pv).any() else float("nan"),
+    }
+
+
+def train_batches(args, rank: int, world: int):
+    """Endless iterator of training batches (dicts of tensors) for this rank.
+
+    Shards are streamed epoch after epoch in a new shuffled order; on-the-fly generation spreads
+    objects over the DataLoader workers (and DDP ranks) so none repeats another's.
+    """
+    from torch.utils.data import DataLoader
+
+    from dragmesh.data import generator
+
+    if args.shards is not None:
+        ds = generator.ShardStream(args.shards, seed=args.seed)
+    else:
+        ds = generator.OnTheFlyDataset("train", seed=args.seed, epoch_size=args.epoch_size)
+    loader = DataLoader(ds, batch_size=args.batch, num_workers=args.workers, drop_last=True,
+                        persistent_workers=False)
+    epoch = 0
+    while True:
+        ds.set_epoch(epoch)
+        for batch in loader:
+            yield batch
+        epoch += 1
+
+
+def val_batches(args) -> list[dict[str, torch.Tensor]]:
+    from dragmesh.data import splits
+
+    samples = [s for s in splits.build_bench(splits.BenchSpec(n_points=args.points)) if not splits.is_held_out(s.category)]
+    samples = samples[:: max(1, len(samples) // args.val_samples)]
+    return [collate(samples[i:i + 64]) for i in range(0, len(samples), 64)]
+
+
+def main(args: argparse.Namespace) -> int:
+    torch.set_num_threads(args.threads)
+    d = setup_distributed()
+    seed_everything(args.seed + d.rank)
+    args.out.mkdir(parents=True, exist_ok=True)
+    cfg = KPPNetConfig(n_points=args.points, width=args.width, hidden=args.hidden)
+    model = KPPNet(cfg).to(d.device)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    step, history, elapsed = 0, [], 0.0
+    ckpt = args.out / "checkpoint.pt"
+    if args.resume and ckpt.exists():
+        state = load_checkpoint(ckpt)
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["opt"])
+        step, history, elapsed = state["step"], state["history"], state.get("elapsed", 0.0)
+        torch.set_rng_state(state["torch_rng"])
+    net = model
+    if d.world > 1:
+        net = torch.nn.parallel.DistributedDataParallel(model)
+    gen = torch.Generator().manual_seed(args.seed * 1000 + d.rank + step)
+    vals = val_batches(args) if d.main else []
+    data = train_batches(args, d.rank, d.world)
+    bar = tqdm(total=args.steps, initial=step, disable=not d.main, dynamic_ncols=True)
+    t0 = time.time()
+    running = {}
+    while step < args.steps:
+        batch = augment(next(data), args.points, gen)
+        batch = {k: v.to(d.device) for k, v in batch.items()}
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, args)
+        _, losses = forward_loss(net, batch)
+        opt.zero_grad(set_to_none=True)
+        losses["loss"].backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        for k, v in losses.items():
+            running[k] = 0.98 * running.get(k, float(v)) + 0.02 * float(v)
+        bar.update(1)
+        bar.set_postfix(loss=f"{running['loss']:.3f}", axis=f"{running['axis_deg']:.1f}")
+        if d.main and (step % 50 == 0):
+            history.append({"step": step, **{f"loss_{k}" if k != "loss" else "loss": v for k, v in running.items()}})
+        if d.main and (step % args.val_every == 0 or step == args.steps):
+            history.append({"step": step, **validate(model, vals)})
+            bar.write(json.dumps(history[-1]))
+            plot_curves(history, args.out / "curves.png",
+                        ["loss", "loss_axis_deg", "val_type_acc", "val_axis_median", "val_pivot_median"],
+                        "joint predictor training")
+        if d.main and (step % args.ckpt_every == 0 or step == args.steps):
+            save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), step=step, history=history,
+                            elapsed=elapsed + time.time() - t0, torch_rng=torch.get_rng_state(), args=plain_args(args))
+    bar.close()
+    if d.main:
+        extra = {"steps": step, "args": plain_args(args), "train_seconds": round(elapsed + time.time() - t0, 1),
+                 "final_validation": next((h for h in reversed(history) if "val_type_acc" in h), None)}
+        save_weights(model, args.out, "joints", cfg.to_dict(), extra)
+        if args.ship:
+            save_weights(model, args.ship, "joints", cfg.to_dict(), extra)
+    return 0
