@@ -15,7 +15,7 @@ import sys
 from dragmesh.errors import DragMeshError
 
 # Subcommand modules under dragmesh.commands, in the order `dragmesh --help` lists them.
-COMMANDS = ["info"]
+COMMANDS = ["info", "articulate", "bench", "demo", "train", "eval", "data", "view"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,255 @@
+"""The data splits: which categories train, which are held out, which seeds each split uses, and the
+fixed benchmark split every `dragmesh eval` / `bench` number is measured on.
+
+Only the definition lives in the repository; the samples are regenerated from it (deterministically)
+by :func:`build_bench` in memory or ``dragmesh data bench --out DIR`` on disk.
+
+Held-out categories (never seen in training, only in the benchmark), chosen so that each tests a
+different kind of generalisation while its joints stay within what training teaches:
+
+- **Safe**: a thick, heavy door on a vertical side hinge and a dial. The joint family is everywhere
+  in training (cabinet, microwave, fridge doors; knobs), the shape is not: a near-cubic body with a
+  door whose thickness is a large fraction of its width. Tests shape generalisation of hinges.
+- **Toaster**: a small lever sliding *vertically* in a slot on the side of a box, plus knobs.
+  Prismatic joints in training mostly follow a front normal (drawers); vertical slides appear only
+  on other shapes (suitcase handle, pot lid). Tests prismatic direction from geometry, on a tiny part.
+- **Printer**: several mechanisms in a new arrangement: a paper tray (prismatic), a scanner lid
+  hinged at the back top, an output flap hinged at its bottom edge, buttons. Tests composition of
+  seen motions on an unseen layout with many parts.
+- **Bucket**: a thin arc handle pivoting about a horizontal axis through two side pivots at the
+  rim: the pivot is far from any plate edge and the part is a thin curve, not a panel. Tests the
+  pivot head where the "hinge at the part's edge" prior is wrong.
+
+Seeds: training streams use object seeds in [0, 10^9); validation streams [2·10^9, 2.1·10^9);
+the benchmark its own fixed seeds in [10^9, 2·10^9) (``BENCH_SEED_BASE + 100000 * category_id + i``),
+so no benchmark object is ever a training object.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from dragmesh.errors import InputError
+
+# Every category the project models, in a fixed order: the index is the category id stored in
+# samples. Append new categories at the end; never reorder (ids are in saved shards and weights).
+ALL_CATEGORIES: tuple[str, ...] = (
+    "StorageFurniture",
+    "Table",
+    "Microwave",
+    "Oven",
+    "Refrigerator",
+    "Dishwasher",
+    "WashingMachine",
+    "Safe",
+    "Laptop",
+    "Box",
+    "TrashCan",
+    "Toilet",
+    "Bucket",
+    "KitchenPot",
+    "Door",
+    "Suitcase",
+    "Printer",
+    "Toaster",
+    "CoffeeMachine",
+    "Window",
+    "Faucet",
+    "AppliancePanel",
+    "Kettle",
+    "Bottle",
+)
+
+HELD_OUT: tuple[str, ...] = ("Safe", "Toaster", "Printer", "Bucket")
+SEEN: tuple[str, ...] = tuple(c for c in ALL_CATEGORIES if c not in HELD_OUT)
+
+# Object-seed ranges [lo, hi) of the splits.
+SEED_RANGES: dict[str, tuple[int, int]] = {
+    "train": (0, 10**9),
+    "val": (2 * 10**9, 2 * 10**9 + 10**8),
+}
+BENCH_SEED_BASE = 10**9
+BENCH_SEEDS_PER_CATEGORY = 100_000
+
+# Split name -> categories drawn from.
+SPLIT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "train": SEEN,
+    "val": SEEN,
+}
+
+
+def category_id(name: str) -> int:
+    """The fixed id of a category (its index in :data:`ALL_CATEGORIES`); -1 when not modelled
+    (e.g. a PartNet-Mobility category the generator does not have)."""
+    try:
+        return ALL_CATEGORIES.index(name)
+    except ValueError:
+        return -1
+
+
+def is_held_out(name: str) -> bool:
+    """True for the categories no training split contains."""
+    return name in HELD_OUT
+
+
+def split_categories(split: str) -> tuple[str, ...]:
+    """The registered categories of a split ("train" or "val").
+
+    Raises:
+        InputError: an unknown split name.
+    """
+    from dragmesh.data.generator import registered_categories
+
+    if split not in SPLIT_CATEGORIES:
+        raise InputError(f"unknown split {split!r}; choose from {', '.join(SPLIT_CATEGORIES)}")
+    have = registered_categories()
+    return tuple(c for c in SPLIT_CATEGORIES[split] if c in have)
+
+
+def object_seed(split: str, stream_seed: int, index: int) -> int:
+    """The seed of object ``index`` of a split's stream with seed ``stream_seed``, inside the
+    split's seed range (a hash, so nearby stream seeds give unrelated objects)."""
+    lo, hi = SEED_RANGES[split]
+    h = np.random.SeedSequence([int(stream_seed), int(index)]).generate_state(2, np.uint32)
+    return lo + int((int(h[0]) << 32 | int(h[1])) % (hi - lo))
+
+
+# ------------------------------------------------------------------------------ benchmark
+
+
+@dataclass(frozen=True)
+class BenchSpec:
+    """The benchmark split. One sample per object; each sample carries the person-like drag and
+    the exact one (``Sample.exact_variant``).
+
+    Attributes:
+        seen_per_category: samples of each training category (seeds disjoint from training).
+        held_out_per_category: samples of each held-out category.
+        n_points: points per sample (4096 as in the paper; any prefix is a valid smaller sample).
+        frames: trajectory frames T.
+    """
+
+    seen_per_category: int = 30
+    held_out_per_category: int = 60
+    n_points: int = 4096
+    frames: int = 16
+
+    def entries(self) -> Iterator[tuple[str, int]]:
+        """(category, object seed) of every benchmark sample, in order."""
+        from dragmesh.data.generator import registered_categories
+
+        have = registered_categories()
+        for name in ALL_CATEGORIES:
+            if name not in have:
+                continue
+            count = self.held_out_per_category if is_held_out(name) else self.seen_per_category
+            base = BENCH_SEED_BASE + BENCH_SEEDS_PER_CATEGORY * category_id(name)
+            for i in range(count):
+                yield name, base + i
+
+
+BENCH = BenchSpec()
+BENCH_VERSION = 1
+
+
+def build_bench(spec: BenchSpec = BENCH, keep_mesh: bool = False, categories=None) -> list:
+    """The benchmark samples, regenerated in memory (deterministic).
+
+    Args:
+        spec: the split definition; the default is the one all published numbers use.
+        keep_mesh: also keep each object's mesh arrays in the samples.
+        categories: optional subset of category names (tests, quick looks).
+
+    Returns:
+        list of :class:`~dragmesh.data.sample.Sample`, seen categories and held-out ones interleaved
+        in :data:`ALL_CATEGORIES` order; ``is_held_out(s.category)`` tells them apart.
+    """
+    from dragmesh.data.generator import GeneratorConfig, object_sample
+
+    config = GeneratorConfig(n_points=spec.n_points, frames=spec.frames, keep_mesh=keep_mesh)
+    return [
+        object_sample(name, seed, config)
+        for name, seed in spec.entries()
+        if categories is None or name in categories
+    ]
+
+
+def write_bench(
+    out: str | Path, spec: BenchSpec = BENCH, with_mesh: bool = False, progress: bool = False
+) -> Path:
+    """Build the benchmark and write it to folder ``out``: ``bench.npz`` and ``manifest.json``.
+
+    Returns the manifest path."""
+    from dragmesh.data.generator import GeneratorConfig, object_sample, save_samples
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    entries = list(spec.entries())
+    if progress:
+        from tqdm import tqdm
+
+        entries = tqdm(entries, desc="bench", unit="sample")
+    config = GeneratorConfig(n_points=spec.n_points, frames=spec.frames, keep_mesh=with_mesh)
+    samples = [object_sample(name, seed, config) for name, seed in entries]
+    save_samples(out / "bench.npz", samples, with_mesh=with_mesh)
+    counts: dict[str, int] = {}
+    for s in samples:
+        counts[s.category] = counts.get(s.category, 0) + 1
+    manifest = {
+        "format": "dragmesh-bench",
+        "version": BENCH_VERSION,
+        "spec": spec.__dict__,
+        "held_out": list(HELD_OUT),
+        "count": len(samples),
+        "per_category": counts,
+        "with_mesh": with_mesh,
+        "fingerprint": bench_fingerprint(samples),
+        "files": ["bench.npz"],
+    }
+    path = out / "manifest.json"
+    path.write_text(json.dumps(manifest, indent=2))
+    return path
+
+
+def bench_fingerprint(samples) -> str:
+    """A short hash of the benchmark's inputs and targets: two runs quoting the same fingerprint
+    measured the same samples (the generator's code is part of the split's definition)."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for s in samples:
+        for a in (s.points, s.mask, s.drag_point, s.drag_vector, s.traj, s.traj_exact):
+            h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()[:12]
+
+
+def load_bench(directory: str | Path) -> list:
+    """The benchmark samples written by :func:`write_bench` (``dragmesh data bench``).
+
+    Returns:
+        list of :class:`~dragmesh.data.sample.Sample` (with mesh arrays when written with them).
+
+    Raises:
+        InputError: not a benchmark folder, or written by an incompatible version.
+    """
+    from dragmesh.data.generator import load_samples
+
+    directory = Path(directory)
+    path = directory / "manifest.json"
+    if not path.is_file():
+        raise InputError(f"{directory} is not a benchmark folder (no manifest.json); run `dragmesh data bench --out {directory}`")
+    try:
+        manifest = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from None
+    if manifest.get("format") != "dragmesh-bench" or manifest.get("version") != BENCH_VERSION:
+        raise InputError(f"{path} is not a version-{BENCH_VERSION} benchmark; regenerate it with `dragmesh data bench`")
+    samples = []
+    for name in manifest["files"]:
+        samples.extend(load_samples(directory / name))
+    return samples

@@ -1,0 +1,129 @@
+"""The split definition, the benchmark builder and loader, shards and the torch datasets."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from dragmesh.data import splits
+from dragmesh.data.generator import (
+    TENSOR_FIELDS,
+    GeneratorConfig,
+    OnTheFlyDataset,
+    ShardDataset,
+    ShardStream,
+    generate,
+    load_samples,
+    save_samples,
+    write_shards,
+)
+from dragmesh.errors import InputError
+
+SMALL = GeneratorConfig(n_points=64, frames=4, samples_per_object=2)
+
+
+def test_held_out_categories_never_train():
+    assert len(splits.HELD_OUT) >= 4
+    assert not set(splits.HELD_OUT) & set(splits.SEEN)
+    assert set(splits.HELD_OUT) | set(splits.SEEN) == set(splits.ALL_CATEGORIES)
+    for split in ("train", "val"):
+        assert not set(splits.split_categories(split)) & set(splits.HELD_OUT)
+    assert splits.category_id("StorageFurniture") == 0 and splits.category_id("Nope") == -1
+
+
+def test_seed_ranges_are_disjoint():
+    lo, hi = splits.SEED_RANGES["train"]
+    seeds = [splits.object_seed("train", s, j) for s in (0, 1, 7) for j in range(200)]
+    assert all(lo <= x < hi for x in seeds) and len(set(seeds)) == len(seeds)
+    vlo, vhi = splits.SEED_RANGES["val"]
+    assert all(vlo <= splits.object_seed("val", 0, j) < vhi for j in range(50))
+    bench = [seed for _, seed in splits.BENCH.entries()]
+    assert all(splits.BENCH_SEED_BASE <= s < 2 * splits.BENCH_SEED_BASE for s in bench)
+    assert len(set(bench)) == len(bench)
+    for a, b in [("train", "val")]:
+        assert splits.SEED_RANGES[a][1] <= splits.BENCH_SEED_BASE < splits.SEED_RANGES[b][0]
+
+
+def test_stream_draws_only_training_categories():
+    cats = {s.category for s in generate("train", 3, 0, 60, SMALL)}
+    assert cats and not cats & set(splits.HELD_OUT) and len(cats) >= 5
+
+
+def test_bench_is_deterministic_and_round_trips(tmp_path):
+    spec = splits.BenchSpec(seen_per_category=1, held_out_per_category=2, n_points=64, frames=4)
+    cats = ["Door", "Toaster", "Bucket", "Window"]
+    a = splits.build_bench(spec, categories=cats)
+    b = splits.build_bench(spec, categories=cats)
+    assert [s.category for s in a] == ["Bucket", "Bucket", "Door", "Toaster", "Toaster", "Window"]
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x.points, y.points)
+        np.testing.assert_array_equal(x.traj, y.traj)
+    # On disk: the same samples come back, mesh included when asked.
+    small = splits.BenchSpec(seen_per_category=1, held_out_per_category=1, n_points=32, frames=4)
+    path = splits.write_bench(tmp_path / "bench", small, with_mesh=True)
+    manifest = json.loads(path.read_text())
+    loaded = splits.load_bench(tmp_path / "bench")
+    assert manifest["count"] == len(loaded) == len(list(small.entries()))
+    fresh = splits.build_bench(small, keep_mesh=True)
+    for x, y in zip(loaded, fresh):
+        assert (x.category, x.seed, x.part_name) == (y.category, y.seed, y.part_name)
+        np.testing.assert_allclose(x.traj_exact, y.traj_exact)
+        np.testing.assert_allclose(x.vertices, y.vertices)
+        assert x.faces.dtype == np.int64 and x.moving_faces.dtype == bool
+    with pytest.raises(InputError):
+        splits.load_bench(tmp_path / "missing")
+
+
+def test_samples_round_trip_through_npz(tmp_path):
+    samples = list(generate("train", 0, 0, 5, SMALL))
+    save_samples(tmp_path / "s.npz", samples)
+    back = load_samples(tmp_path / "s.npz")
+    for x, y in zip(samples, back):
+        for k, v in x.to_dict().items():
+            got = y.to_dict()[k]
+            assert type(getattr(x, k)) is type(getattr(y, k)) or isinstance(getattr(x, k), np.ndarray)
+            np.testing.assert_array_equal(v, got)
+        np.testing.assert_allclose(x.exact_variant().traj, y.traj_exact)
+
+
+def test_shards_do_not_depend_on_their_size(tmp_path):
+    write_shards(tmp_path / "a", 9, seed=4, config=SMALL, shard_size=4)
+    write_shards(tmp_path / "b", 9, seed=4, config=SMALL, shard_size=9)
+    a, b = ShardDataset(tmp_path / "a"), ShardDataset(tmp_path / "b", cache=1)
+    assert len(a) == len(b) == 9 and len(a.shards) == 3
+    direct = list(generate("train", 4, 0, 9, SMALL))
+    for i in (0, 3, 4, 8, 1):
+        x, y = a[i], b[i]
+        assert set(x) == set(TENSOR_FIELDS)
+        for k in TENSOR_FIELDS:
+            assert torch.equal(x[k], y[k])
+        np.testing.assert_array_equal(x["points"].numpy(), direct[i].points)
+    assert a[0]["points"].dtype == torch.float32 and a[0]["joint_type"].dtype == torch.int64
+    streamed = list(ShardStream(tmp_path / "a", shuffle=True, seed=1))
+    assert len(streamed) == 9
+    assert sorted(float(s["points"][0, 0]) for s in streamed) == sorted(float(a[i]["points"][0, 0]) for i in range(9))
+
+
+def test_on_the_fly_dataset_batches_and_splits_workers():
+    ds = OnTheFlyDataset("train", seed=2, config=SMALL, epoch_size=8)
+    loader = torch.utils.data.DataLoader(ds, batch_size=4)
+    batches = list(loader)
+    assert len(batches) == 2
+    b = batches[0]
+    assert b["points"].shape == (4, 64, 3) and b["traj"].shape == (4, 4, 8) and b["mask"].shape == (4, 64)
+    # The same epoch again gives the same data; the next epoch other data.
+    again = next(iter(torch.utils.data.DataLoader(ds, batch_size=4)))
+    assert torch.equal(again["points"], b["points"])
+    ds.set_epoch(1)
+    assert not torch.equal(next(iter(torch.utils.data.DataLoader(ds, batch_size=4)))["points"], b["points"])
+
+
+def test_bench_command(tmp_path, capsys):
+    from dragmesh.cli import main
+
+    out = tmp_path / "bench"
+    assert main(["data", "bench", "--out", str(out), "--points", "32", "--seen", "1", "--held-out", "1"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["spec"]["n_points"] == 32 and manifest["count"] == len(splits.load_bench(out))
+    assert set(manifest["held_out"]) == set(splits.HELD_OUT) and len(manifest["fingerprint"]) == 12
