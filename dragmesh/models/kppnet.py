@@ -113,8 +113,9 @@ def kppnet_loss(out, joint_type, axis, origin, w_type=1.0, w_axis=1.0, w_origin=
     joint_type (B,) long, 0 = revolute, 1 = prismatic; axis (B,3) unit; origin (B,3).
     """
     ce = F.cross_entropy(out["type_logits"], joint_type)
-    cos = (out["axis"] * axis).sum(-1).abs().clamp(max=1 - 1e-6)
-    ang = torch.acos(cos)
+    # atan2(|a×b|, |a·b|): the angle between lines, exact near 0° where acos has no usable gradient.
+    sin = torch.sqrt(torch.cross(out["axis"], axis, dim=-1).pow(2).sum(-1) + 1e-12)
+    ang = torch.atan2(sin, (out["axis"] * axis).sum(-1).abs())
     rev = (joint_type == 0).to(axis.dtype)
     line = torch.linalg.norm(torch.cross(out["origin"] - origin, axis, dim=-1), dim=-1)
     org = (F.smooth_l1_loss(line, torch.zeros_like(line), reduction="none", beta=0.02) * rev).sum() / rev.sum().clamp_min(1)
