@@ -30,9 +30,14 @@ _FACE_ORDER = ("-x", "+x", "-y", "+y", "-z", "+z")
 
 def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Row-wise cross product of (..., 3) arrays (np.cross is slow on small inputs)."""
-    return np.stack([a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1],
-                     a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
-                     a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]], axis=-1)
+    return np.stack(
+        [
+            a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1],
+            a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
+            a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0],
+        ],
+        axis=-1,
+    )
 
 
 def rotation_matrix(axis, angle: float) -> np.ndarray:
@@ -87,21 +92,26 @@ def frame_matrix(normal, up=(0.0, 1.0, 0.0)) -> np.ndarray:
 
     When `up` is parallel to `normal`, any perpendicular direction is used.
     """
-    z = np.asarray(normal, dtype=np.float64)
+    return _frame_matrix(tuple(float(c) for c in normal), tuple(float(c) for c in up)).copy()
+
+
+@lru_cache(maxsize=1024)
+def _frame_matrix(normal: tuple, up: tuple) -> np.ndarray:
+    z = np.asarray(normal)
     z = z / np.linalg.norm(z)
-    y = np.asarray(up, dtype=np.float64) - np.dot(up, z) * z
+    y = np.asarray(up) - np.dot(up, z) * z
     if np.linalg.norm(y) < 1e-9:
         y = np.array([0.0, 0.0, 1.0]) if abs(z[2]) < 0.9 else np.array([1.0, 0.0, 0.0])
         y = y - np.dot(y, z) * z
     y = y / np.linalg.norm(y)
     x = np.cross(y, z)
-    return np.stack([x, y, z], axis=1)
+    return _frozen(np.stack([x, y, z], axis=1))[0]
 
 
 def orient(mesh: Mesh, normal=(0.0, 0.0, 1.0), up=(0.0, 1.0, 0.0), at=(0.0, 0.0, 0.0)) -> Mesh:
     """Mesh built in a mounting frame (+z out of the surface, +y along its length) placed so that
     +z points along `normal`, +y along `up`, and the local origin lands on `at` (3,)."""
-    R = frame_matrix(normal, up)
+    R = _frame_matrix(tuple(float(c) for c in normal), tuple(float(c) for c in up))
     return mesh[0] @ R.T + np.asarray(at, dtype=np.float64), mesh[1]
 
 
@@ -223,9 +233,9 @@ def _shell_topology(nx: int, ny: int, nz: int, ix0: int, ix1: int, iy0: int, iy1
     idx_i, addr_i, quads_i = _lattice_topology(mx, my, 2)
     n_o = len(addr_o)
     remap = np.arange(len(addr_i)) + n_o
-    remap[idx_i[:, :, 1].ravel()] = idx_o[ix0:ix1 + 1, iy0:iy1 + 1, nz - 1].ravel()
+    remap[idx_i[:, :, 1].ravel()] = idx_o[ix0 : ix1 + 1, iy0 : iy1 + 1, nz - 1].ravel()
     if both:
-        remap[idx_i[:, :, 0].ravel()] = idx_o[ix0:ix1 + 1, iy0:iy1 + 1, 0].ravel()
+        remap[idx_i[:, :, 0].ravel()] = idx_o[ix0 : ix1 + 1, iy0 : iy1 + 1, 0].ravel()
     for name, q in quads_i.items():
         if name == "+z" or (both and name == "-z"):
             continue
@@ -383,8 +393,14 @@ def plate_with_pocket(size, pocket, depth: float, center=(0.0, 0.0, 0.0), bevel:
     return box_shell(size, walls, "+z", center, bevel)
 
 
-def window_panel(size, border, glass_thickness: float = 0.004, glass_inset: float | None = None,
-                 center=(0.0, 0.0, 0.0), bevel: float = 0.0) -> Mesh:
+def window_panel(
+    size,
+    border,
+    glass_thickness: float = 0.004,
+    glass_inset: float | None = None,
+    center=(0.0, 0.0, 0.0),
+    bevel: float = 0.0,
+) -> Mesh:
     """Door or sash with a glass pane: a frame (see :func:`frame`) and a thin pane filling its hole,
     set back from the front face by `glass_inset` (default: mid-depth)."""
     w, h, d = (float(s) for s in size)
@@ -477,38 +493,69 @@ def _y_to_cached(axis: tuple[float, float, float]) -> np.ndarray:
     return _frozen(R)[0]
 
 
-def cylinder(radius: float, height: float, segments: int = 24, center=(0.0, 0.0, 0.0), axis=(0.0, 1.0, 0.0),
-             capped: bool = True, bevel: float = 0.0) -> Mesh:
+def cylinder(
+    radius: float,
+    height: float,
+    segments: int = 24,
+    center=(0.0, 0.0, 0.0),
+    axis=(0.0, 1.0, 0.0),
+    capped: bool = True,
+    bevel: float = 0.0,
+) -> Mesh:
     """Cylinder of `radius` and `height` along `axis`, centred at `center`. A flat one is a disk.
     capped=False leaves an open tube surface; bevel chamfers the cap edges."""
     h = height / 2
     b = min(bevel, 0.45 * radius, 0.45 * height)
     if capped:
-        prof = [(0, -h), (radius - b, -h)] + ([(radius, -h + b), (radius, h - b)] if b > 0 else [(radius, -h), (radius, h)]) \
+        prof = (
+            [(0, -h), (radius - b, -h)]
+            + ([(radius, -h + b), (radius, h - b)] if b > 0 else [(radius, -h), (radius, h)])
             + [(radius - b, h), (0, h)]
+        )
         prof = [p for i, p in enumerate(prof) if i == 0 or p != prof[i - 1]]
     else:
         prof = [(radius, -h), (radius, h)]
     return lathe(prof, segments, center, axis)
 
 
-def tube(outer_radius: float, inner_radius: float, height: float, segments: int = 24, center=(0.0, 0.0, 0.0),
-         axis=(0.0, 1.0, 0.0)) -> Mesh:
+def tube(
+    outer_radius: float,
+    inner_radius: float,
+    height: float,
+    segments: int = 24,
+    center=(0.0, 0.0, 0.0),
+    axis=(0.0, 1.0, 0.0),
+) -> Mesh:
     """Thick-walled pipe / ring along `axis`: watertight annular solid."""
     h = height / 2
     prof = [(inner_radius, -h), (outer_radius, -h), (outer_radius, h), (inner_radius, h), (inner_radius, -h)]
     return lathe(prof, segments, center, axis)
 
 
-def cup(radius: float, height: float, thickness: float, segments: int = 24, bottom: float | None = None,
-        top_radius: float | None = None, center=(0.0, 0.0, 0.0), axis=(0.0, 1.0, 0.0)) -> Mesh:
+def cup(
+    radius: float,
+    height: float,
+    thickness: float,
+    segments: int = 24,
+    bottom: float | None = None,
+    top_radius: float | None = None,
+    center=(0.0, 0.0, 0.0),
+    axis=(0.0, 1.0, 0.0),
+) -> Mesh:
     """Open-top vessel (bin, drum, pot, bucket): a watertight solid with walls `thickness` and a floor
     `bottom` (default = thickness). The bottom sits at center - height/2 along `axis`; the rim has
     `top_radius` (default `radius`, a larger one tapers the vessel outward)."""
     h = height / 2
     rt = radius if top_radius is None else top_radius
     fb = thickness if bottom is None else bottom
-    prof = [(0, -h), (radius, -h), (rt, h), (rt - thickness, h), (radius - thickness + (rt - radius) * fb / height, -h + fb), (0, -h + fb)]
+    prof = [
+        (0, -h),
+        (radius, -h),
+        (rt, h),
+        (rt - thickness, h),
+        (radius - thickness + (rt - radius) * fb / height, -h + fb),
+        (0, -h + fb),
+    ]
     return lathe(prof, segments, center, axis)
 
 
@@ -571,8 +618,9 @@ def _circle_section(segments: int):
     return _frozen(np.stack([np.cos(a), np.sin(a)], 1))[0]
 
 
-def sweep(path, radius: float = 0.01, segments: int = 12, closed: bool = False, caps: bool = True,
-          section=None) -> Mesh:
+def sweep(
+    path, radius: float = 0.01, segments: int = 12, closed: bool = False, caps: bool = True, section=None
+) -> Mesh:
     """A cross-section swept along a polyline (bent rod, handle, ring).
 
     path: (P, 3) points. section: (S, 2) polygon in the plane normal to the path, counter-clockwise
@@ -617,8 +665,14 @@ def sweep(path, radius: float = 0.01, segments: int = 12, closed: bool = False, 
     return v, _sweep_topology(P, S, closed, caps)
 
 
-def torus_arc(major_radius: float, minor_radius: float, angle: float = 2 * np.pi, start: float = 0.0,
-              segments: int = 24, section_segments: int = 10) -> Mesh:
+def torus_arc(
+    major_radius: float,
+    minor_radius: float,
+    angle: float = 2 * np.pi,
+    start: float = 0.0,
+    segments: int = 24,
+    section_segments: int = 10,
+) -> Mesh:
     """Rod bent along a circular arc of `angle` radians in the xy-plane (a full torus for 2*pi),
     centred at the origin, starting at `start` (from +x toward +y). Open arcs are capped."""
     full = angle >= 2 * np.pi - 1e-9
@@ -627,8 +681,7 @@ def torus_arc(major_radius: float, minor_radius: float, angle: float = 2 * np.pi
     return sweep(pts, minor_radius, section_segments, closed=full)
 
 
-def plate_with_hole(size, radius: float, hole_center=(0.0, 0.0), segments: int = 32,
-                    center=(0.0, 0.0, 0.0)) -> Mesh:
+def plate_with_hole(size, radius: float, hole_center=(0.0, 0.0), segments: int = 32, center=(0.0, 0.0, 0.0)) -> Mesh:
     """Rectangular plate (w, h, thickness along z) with a round hole of `radius` through it, at
     `hole_center` (2,) relative to the plate centre (a washing-machine front, a sink)."""
     w, h, t = (float(s) for s in size)
@@ -652,10 +705,14 @@ def plate_with_hole(size, radius: float, hole_center=(0.0, 0.0), segments: int =
     M = len(outer)
     # Vertex blocks: inner front, inner back, outer front, outer back.
     zf, zb = t / 2, -t / 2
-    v = np.concatenate([
-        np.column_stack([inner, np.full(segments, zf)]), np.column_stack([inner, np.full(segments, zb)]),
-        np.column_stack([outer, np.full(M, zf)]), np.column_stack([outer, np.full(M, zb)]),
-    ])
+    v = np.concatenate(
+        [
+            np.column_stack([inner, np.full(segments, zf)]),
+            np.column_stack([inner, np.full(segments, zb)]),
+            np.column_stack([outer, np.full(M, zf)]),
+            np.column_stack([outer, np.full(M, zb)]),
+        ]
+    )
     IF, IB, OF, OB = 0, segments, 2 * segments, 2 * segments + M
     front = []
     for i in range(segments):
@@ -683,8 +740,14 @@ def plate_with_hole(size, radius: float, hole_center=(0.0, 0.0), segments: int =
 # handles, knobs, buttons (mounting frame: surface z = 0, protruding to +z, long along +y)
 
 
-def bar_handle(length: float, standoff: float, radius: float, post_spacing: float | None = None,
-               square: bool = False, segments: int = 12) -> Mesh:
+def bar_handle(
+    length: float,
+    standoff: float,
+    radius: float,
+    post_spacing: float | None = None,
+    square: bool = False,
+    segments: int = 12,
+) -> Mesh:
     """Straight bar held off the surface by two posts: the bar runs along y at height `standoff`
     (to its axis), posts at +-post_spacing/2 (default 0.8 * length); square=True uses box sections."""
     sp = 0.8 * length if post_spacing is None else post_spacing
@@ -694,12 +757,21 @@ def bar_handle(length: float, standoff: float, radius: float, post_spacing: floa
         posts = [box((2 * pr, 2 * pr, standoff), (0, y, standoff / 2)) for y in (-sp / 2, sp / 2)]
     else:
         bar = cylinder(radius, length, segments, (0, 0, standoff), bevel=0.3 * radius)
-        posts = [cylinder(pr, standoff, max(6, segments // 2), (0, y, standoff / 2), axis=(0, 0, 1)) for y in (-sp / 2, sp / 2)]
+        posts = [
+            cylinder(pr, standoff, max(6, segments // 2), (0, y, standoff / 2), axis=(0, 0, 1))
+            for y in (-sp / 2, sp / 2)
+        ]
     return merge([bar] + posts)
 
 
-def loop_handle(length: float, standoff: float, radius: float, corner_radius: float | None = None,
-                segments: int = 10, flat: bool = False) -> Mesh:
+def loop_handle(
+    length: float,
+    standoff: float,
+    radius: float,
+    corner_radius: float | None = None,
+    segments: int = 10,
+    flat: bool = False,
+) -> Mesh:
     """One-piece D / U shaped pull: a rod from the surface out to `standoff`, along y for `length`,
     and back, corners rounded by `corner_radius` (large = bow handle); flat=True uses a flat strip."""
     cr = 0.5 * standoff if corner_radius is None else corner_radius
@@ -707,14 +779,20 @@ def loop_handle(length: float, standoff: float, radius: float, corner_radius: fl
     path = rounded_path([(0, -L, -radius), (0, -L, standoff), (0, L, standoff), (0, L, -radius)], cr, 5)
     section = None
     if flat:
-        section = np.array([[-radius * 0.5, -radius * 1.6], [radius * 0.5, -radius * 1.6], [radius * 0.5, radius * 1.6],
-                            [-radius * 0.5, radius * 1.6]])
+        section = np.array(
+            [
+                [-radius * 0.5, -radius * 1.6],
+                [radius * 0.5, -radius * 1.6],
+                [radius * 0.5, radius * 1.6],
+                [-radius * 0.5, radius * 1.6],
+            ]
+        )
     return sweep(path, radius, segments, section=section)
 
 
 def bow_handle(length: float, height: float, radius: float, segments: int = 10) -> Mesh:
     """Arched pull: a circular arc of chord `length` along y rising `height` off the surface."""
-    R = (length ** 2 / 4 + height ** 2) / (2 * height)
+    R = (length**2 / 4 + height**2) / (2 * height)
     half = np.arcsin(min(1.0, length / (2 * R)))
     a = np.linspace(-half, half, 14)
     path = np.stack([np.zeros_like(a), R * np.sin(a), R * np.cos(a) - (R - height)], 1)
@@ -732,8 +810,11 @@ def knob(radius: float, height: float, style: str = "mushroom", segments: int = 
         prof = [(0, 0), (r, 0), (r, 0.25 * h), (0.75 * r, h), (0, h)]
     elif style == "ball":
         a = np.linspace(-0.6 * np.pi / 2, np.pi / 2, 7)
-        prof = [(0, 0), (0.4 * r, 0), (0.4 * r, 0.35 * h)] + [(r * np.cos(x), 0.35 * h + (h * 0.65) * 0.5 * (1 + np.sin(x)))
-                                                            for x in a[1:-1]] + [(0, h)]
+        prof = (
+            [(0, 0), (0.4 * r, 0), (0.4 * r, 0.35 * h)]
+            + [(r * np.cos(x), 0.35 * h + (h * 0.65) * 0.5 * (1 + np.sin(x))) for x in a[1:-1]]
+            + [(0, h)]
+        )
     else:  # mushroom
         prof = [(0, 0), (0.45 * r, 0), (0.45 * r, 0.4 * h), (0.95 * r, 0.55 * h), (r, 0.75 * h), (0.8 * r, h), (0, h)]
     return lathe(prof, segments, axis=(0, 0, 1))
@@ -744,8 +825,9 @@ def lever_handle(length: float, radius: float, rose_radius: float, standoff: flo
     running along +x (the lever turns about the neck, the local z axis)."""
     rose = cylinder(rose_radius, 0.25 * standoff, segments + 4, (0, 0, 0.125 * standoff), axis=(0, 0, 1), bevel=0.002)
     neck = cylinder(radius, standoff, segments, (0, 0, standoff / 2), axis=(0, 0, 1))
-    path = rounded_path([(0, 0, standoff - radius * 0.2), (0, 0, standoff + radius), (length, 0, standoff + radius)],
-                        radius * 1.5, 3)
+    path = rounded_path(
+        [(0, 0, standoff - radius * 0.2), (0, 0, standoff + radius), (length, 0, standoff + radius)], radius * 1.5, 3
+    )
     grip = sweep(path[1:], radius, segments)
     return merge(rose, neck, grip)
 
@@ -762,4 +844,6 @@ def button(width: float, height: float, depth: float, round_: bool = False, segm
     """Push button standing `depth` off the surface: a bevelled box or (round_) a disc."""
     if round_:
         return cylinder(width / 2, depth, segments, (0, 0, depth / 2), axis=(0, 0, 1), bevel=0.2 * depth)
-    return box((width, height, depth), (0, 0, depth / 2), bevel=min(0.25 * depth, 0.2 * min(width, height)), bevel_segments=1)
+    return box(
+        (width, height, depth), (0, 0, depth / 2), bevel=min(0.25 * depth, 0.2 * min(width, height)), bevel_segments=1
+    )

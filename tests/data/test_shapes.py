@@ -88,7 +88,7 @@ def test_open_face_is_really_open():
     front = (np.abs(centers[:, 2] - 0.2) < 1e-9) & (np.abs(centers[:, 0]) < 0.2) & (np.abs(centers[:, 1]) < 0.3)
     assert not front.any()
     # The back of the cavity faces forward (into the cavity).
-    back = (np.abs(centers[:, 2] + 0.18) < 1e-9)
+    back = np.abs(centers[:, 2] + 0.18) < 1e-9
     assert back.any() and (normals[back][:, 2] > 0).all()
 
 
@@ -111,9 +111,14 @@ def test_placement_helpers():
 
 
 def test_handles_stand_on_their_mounting_surface():
-    for mesh, reach in [(S.bar_handle(0.2, 0.03, 0.006), 0.036), (S.loop_handle(0.15, 0.03, 0.006), 0.036),
-                        (S.bow_handle(0.12, 0.03, 0.005), 0.035), (S.knob(0.02, 0.025), 0.025),
-                        (S.lip_pull(0.3, 0.02, 0.003, 0.015), 0.02), (S.lever_handle(0.12, 0.008, 0.025, 0.05), 0.066)]:
+    for mesh, reach in [
+        (S.bar_handle(0.2, 0.03, 0.006), 0.036),
+        (S.loop_handle(0.15, 0.03, 0.006), 0.036),
+        (S.bow_handle(0.12, 0.03, 0.005), 0.035),
+        (S.knob(0.02, 0.025), 0.025),
+        (S.lip_pull(0.3, 0.02, 0.003, 0.015), 0.02),
+        (S.lever_handle(0.12, 0.008, 0.025, 0.05), 0.066),
+    ]:
         v = mesh[0]
         assert v[:, 2].min() > -0.007 and v[:, 2].max() == pytest.approx(reach, abs=2e-3)
     # Long handles run along +y.
@@ -122,8 +127,14 @@ def test_handles_stand_on_their_mounting_surface():
 
 
 def test_primitives_are_fast():
-    calls = [lambda: S.box((1, 1, 1)), lambda: S.box((1, 1, 1), bevel=0.05), lambda: S.box_shell((1, 1, 1), 0.02, bevel=0.01),
-             lambda: S.cylinder(0.1, 0.2), lambda: S.loop_handle(0.12, 0.03, 0.005), lambda: S.window_panel((0.5, 0.4, 0.03), 0.06)]
+    calls = [
+        lambda: S.box((1, 1, 1)),
+        lambda: S.box((1, 1, 1), bevel=0.05),
+        lambda: S.box_shell((1, 1, 1), 0.02, bevel=0.01),
+        lambda: S.cylinder(0.1, 0.2),
+        lambda: S.loop_handle(0.12, 0.03, 0.005),
+        lambda: S.window_panel((0.5, 0.4, 0.03), 0.06),
+    ]
     for c in calls:
         c()
     t = time.perf_counter()

@@ -67,8 +67,16 @@ class Assembly:
         self._base.extend(m for m in meshes if m is not None)
         return 0
 
-    def part(self, name: str, mesh: S.Mesh, joint: Joint | None = None, grasp=None, parent: int = 0,
-             value: float | None = None, p_open: float | None = None) -> int:
+    def part(
+        self,
+        name: str,
+        mesh: S.Mesh,
+        joint: Joint | None = None,
+        grasp=None,
+        parent: int = 0,
+        value: float | None = None,
+        p_open: float | None = None,
+    ) -> int:
         """Add a part given closed, in its carrier's closed frame; returns its index.
 
         value: its rest value; None draws one (closed with probability 1 - p_open, else uniform
@@ -85,9 +93,22 @@ class Assembly:
     def add(self, part: Part, parent: int = 0) -> int:
         """Add a part already posed at its `value` (e.g. a control from
         :mod:`~dragmesh.data.categories.controls`), in its carrier's closed frame; returns its index."""
-        g = None if part.grasp is None or len(part.grasp) == 0 else np.asarray(part.grasp, dtype=np.float64).reshape(-1, 3)
-        self._parts.append(dict(name=part.name, mesh=(part.vertices, part.faces), joint=part.joint, grasp=g,
-                                parent=parent, value=float(part.value), posed=True))
+        g = (
+            None
+            if part.grasp is None or len(part.grasp) == 0
+            else np.asarray(part.grasp, dtype=np.float64).reshape(-1, 3)
+        )
+        self._parts.append(
+            dict(
+                name=part.name,
+                mesh=(part.vertices, part.faces),
+                joint=part.joint,
+                grasp=g,
+                parent=parent,
+                value=float(part.value),
+                posed=True,
+            )
+        )
         return len(self._parts)
 
     def name(self, prefix: str) -> str:

@@ -33,14 +33,26 @@ def safe(rng: np.random.Generator) -> ArticulatedObject:
     zf = D / 2 - (0.0 if inset else door_t + 0.002)
     y0, y1 = foot, H
     bevel = rng.uniform(0.0, min(0.015, 0.5 * wall))
-    asm.base(S.box_shell((W, y1 - y0, zf - zb), (wall, wall, wall, wall, wall, 0.0), "+z", (0, (y0 + y1) / 2, (zb + zf) / 2),
-                         bevel=bevel))
+    asm.base(
+        S.box_shell(
+            (W, y1 - y0, zf - zb),
+            (wall, wall, wall, wall, wall, 0.0),
+            "+z",
+            (0, (y0 + y1) / 2, (zb + zf) / 2),
+            bevel=bevel,
+        )
+    )
     if foot:
         for x in (-W / 2 + 0.04, W / 2 - 0.04):
             for z in (zb + 0.04, zf - 0.04):
                 asm.base(S.box((0.04, foot, 0.04), (x, foot / 2, z)))
     if rng.random() < 0.6:  # an inner shelf
-        asm.base(S.box((W - 2 * wall, 0.01, zf - zb - wall - door_t - 0.02), (0, (y0 + y1) / 2, zb + wall + (zf - zb - wall - door_t) / 2 - 0.01)))
+        asm.base(
+            S.box(
+                (W - 2 * wall, 0.01, zf - zb - wall - door_t - 0.02),
+                (0, (y0 + y1) / 2, zb + wall + (zf - zb - wall - door_t) / 2 - 0.01),
+            )
+        )
     hinge = choose(rng, ("left", "right"))
     if inset:
         g = 0.003
@@ -56,8 +68,20 @@ def safe(rng: np.random.Generator) -> ArticulatedObject:
     kr = rng.uniform(0.008, 0.014)
     kn = [S.cylinder(kr, 0.05, 12, (hx, dy0 + (dy1 - dy0) * f, zfront + kr)) for f in (0.2, 0.8)]
     style = choose(rng, ("flat", "bevel", "raised"))
-    door = hinged_door(asm, rng, "door", rect, z0, door_t, hinge, style=style, handle_style="none", extra=kn,
-                       hinge_offset=kr, limits_deg=(90.0, 110.0))
+    door = hinged_door(
+        asm,
+        rng,
+        "door",
+        rect,
+        z0,
+        door_t,
+        hinge,
+        style=style,
+        handle_style="none",
+        extra=kn,
+        hinge_offset=kr,
+        limits_deg=(90.0, 110.0),
+    )
     # Dial or keypad and a lever / spoked handle, carried by the door (in its closed frame).
     free_x = x1 if hinge == "left" else x0
     sgn = 1.0 if hinge == "left" else -1.0
@@ -66,12 +90,18 @@ def safe(rng: np.random.Generator) -> ArticulatedObject:
     if rng.random() < 0.6:
         r = rng.uniform(0.025, min(0.045, 0.15 * (x1 - x0)))
         ring = S.tube(1.35 * r, 1.05 * r, 0.006, 32, (cx, cy, zfront + 0.003), axis=(0, 0, 1))
-        dial = S.merge(S.knob(r, rng.uniform(0.012, 0.025), "cylinder", 32),
-                       S.box((0.004, 0.3 * r, 0.004), (0, 0.8 * r, 0.02)))
+        dial = S.merge(
+            S.knob(r, rng.uniform(0.012, 0.025), "cylinder", 32), S.box((0.004, 0.3 * r, 0.004), (0, 0.8 * r, 0.02))
+        )
         dial = S.translate(dial, (cx, cy, zfront + 0.001))
         c = np.array([cx, cy, zfront])
-        asm.part("dial", S.merge(dial, ring), revolute((0, 0, 1), c, None),
-                 [c + (r, 0, 0.015), c + (-r, 0, 0.015), c + (0, r, 0.015)], parent=door)
+        asm.part(
+            "dial",
+            S.merge(dial, ring),
+            revolute((0, 0, 1), c, None),
+            [c + (r, 0, 0.015), c + (-r, 0, 0.015), c + (0, r, 0.015)],
+            parent=door,
+        )
     else:  # a keypad: a grid of buttons on the door
         kw = min(0.08, 0.35 * (x1 - x0))
         for i in range(3):
@@ -85,11 +115,18 @@ def safe(rng: np.random.Generator) -> ArticulatedObject:
         L = min(rng.uniform(0.08, 0.15), 0.6 * (x1 - x0))
         lr, so = rng.uniform(0.007, 0.011), rng.uniform(0.03, 0.05)
         lever = S.lever_handle(L, lr, rng.uniform(0.018, 0.03), so)  # grip along +x
-        lever = S.orient(S.mirror(lever, 0) if hinge == "left" else lever, (0, 0, 1), (0, 1, 0), c)  # grip toward the hinge
+        lever = S.orient(
+            S.mirror(lever, 0) if hinge == "left" else lever, (0, 0, 1), (0, 1, 0), c
+        )  # grip toward the hinge
         tip = c + (-sgn * 0.8 * L, 0, so + lr)
         axis = opening_axis((0, 0, 1), c, tip, (0, -1, 0))  # pressing the grip down opens
-        asm.part("lever", lever, revolute(axis, c, (0.0, np.deg2rad(rng.uniform(45, 90)))),
-                 [tip, c + (-sgn * 0.4 * L, 0, so + lr)], parent=door)
+        asm.part(
+            "lever",
+            lever,
+            revolute(axis, c, (0.0, np.deg2rad(rng.uniform(45, 90)))),
+            [tip, c + (-sgn * 0.4 * L, 0, so + lr)],
+            parent=door,
+        )
     else:  # a three-spoke wheel
         R = min(rng.uniform(0.05, 0.09), 0.3 * (x1 - x0))
         spokes = [S.cylinder(0.012, 0.03, 12, (0, 0, 0.015), axis=(0, 0, 1))]
@@ -99,8 +136,13 @@ def safe(rng: np.random.Generator) -> ArticulatedObject:
             spokes.append(S.sweep([(0, 0, 0.03), tuple(R * d + (0, 0, 0.03))], 0.006, 8))
             spokes.append(S.translate(S.knob(0.011, 0.02, "ball", 10), R * d + (0, 0, 0.02)))
         wheel = S.translate(S.merge(spokes), c)
-        asm.part("wheel", wheel, revolute((0, 0, 1), c, (0.0, np.deg2rad(rng.uniform(60, 120)))),
-                 [c + (0, R, 0.03), c + (R * 0.87, -R / 2, 0.03)], parent=door)
+        asm.part(
+            "wheel",
+            wheel,
+            revolute((0, 0, 1), c, (0.0, np.deg2rad(rng.uniform(60, 120)))),
+            [c + (0, R, 0.03), c + (R * 0.87, -R / 2, 0.03)],
+            parent=door,
+        )
     return asm.build(size=(W, H, D), inset=inset)
 
 
@@ -124,8 +166,11 @@ def laptop(rng: np.random.Generator) -> ArticulatedObject:
     if rng.random() < 0.6:
         cols, rows = int(rng.integers(12, 16)), int(rng.integers(5, 7))
         pw, pd = kw / cols, kd / rows
-        keys = [S.box((0.8 * pw, 0.001, 0.8 * pd), (-kw / 2 + (i + 0.5) * pw, tb + 0.0005, kz - kd / 2 + (j + 0.5) * pd))
-                for i in range(cols) for j in range(rows)]
+        keys = [
+            S.box((0.8 * pw, 0.001, 0.8 * pd), (-kw / 2 + (i + 0.5) * pw, tb + 0.0005, kz - kd / 2 + (j + 0.5) * pd))
+            for i in range(cols)
+            for j in range(rows)
+        ]
         asm.base(S.merge(keys))
     else:
         asm.base(S.box((kw, 0.0008, kd), (0, tb + 0.0004, kz)))
@@ -139,7 +184,9 @@ def laptop(rng: np.random.Generator) -> ArticulatedObject:
     lz0 = -D / 2
     lid = [S.box((W, tl, ld), (0, tb + gap + tl / 2, lz0 + ld / 2), bevel=min(r, 0.45 * tl), bevel_segments=1)]
     bez = rng.uniform(0.005, 0.02)
-    lid.append(S.box((W - 2 * bez, 0.0005, ld - 2 * bez - 0.01), (0, tb + gap + 0.00015, lz0 + ld / 2 + 0.005)))  # screen
+    lid.append(
+        S.box((W - 2 * bez, 0.0005, ld - 2 * bez - 0.01), (0, tb + gap + 0.00015, lz0 + ld / 2 + 0.005))
+    )  # screen
     pivot = np.array([0.0, tb, lz0])
     free = np.array([0.0, tb + gap + tl, lz0 + ld])
     axis = opening_axis((1, 0, 0), pivot, free, (0, 1, 0))
@@ -189,9 +236,21 @@ def box(rng: np.random.Generator) -> ArticulatedObject:
         if kind == "flat":
             ov = rng.uniform(0.0, 0.02) * scale
             rect = (-W / 2 - ov, W / 2 + ov, -D / 2 - ov, D / 2)
-            hinged_door(asm, rng, "lid", rect, 0.001, lid_t, "top", frame=top_frame(hb), style=choose(rng, ("flat", "bevel", "raised")),
-                        handle_style=choose(rng, ("none", "knob", "bar", "lip", "loop")), handle_scale=scale,
-                        handle_span=0.3 * W, limits_deg=(100.0, 180.0))
+            hinged_door(
+                asm,
+                rng,
+                "lid",
+                rect,
+                0.001,
+                lid_t,
+                "top",
+                frame=top_frame(hb),
+                style=choose(rng, ("flat", "bevel", "raised")),
+                handle_style=choose(rng, ("none", "knob", "bar", "lip", "loop")),
+                handle_scale=scale,
+                handle_span=0.3 * W,
+                limits_deg=(100.0, 180.0),
+            )
         else:
             if kind == "rim":
                 lid_m = S.box_shell((W, rim, D), min(t, 0.45 * rim), "-y", (0, hb + 0.001 + rim / 2, 0), bevel=bevel)
@@ -205,8 +264,14 @@ def box(rng: np.random.Generator) -> ArticulatedObject:
                 lid_m = (v, lid_m[1])
                 top_y = hb + R
             meshes = [lid_m]
-            hm, hg = placed_handle(rng, choose(rng, ("knob", "lip", "bow")), 0.25 * W, (0, hb + 0.6 * (top_y - hb), D / 2),
-                                   (1, 0, 0), scale)
+            hm, hg = placed_handle(
+                rng,
+                choose(rng, ("knob", "lip", "bow")),
+                0.25 * W,
+                (0, hb + 0.6 * (top_y - hb), D / 2),
+                (1, 0, 0),
+                scale,
+            )
             grasp = [np.array([0, top_y if kind == "rim" else hb + 0.5 * (top_y - hb), D / 2])]
             if hm is not None:
                 meshes.append(hm)
@@ -215,40 +280,49 @@ def box(rng: np.random.Generator) -> ArticulatedObject:
             axis = opening_axis((1, 0, 0), pivot, (0, hb, D / 2), (0, 1, 0))
             asm.part("lid", S.merge(meshes), revolute(axis, pivot, (0.0, np.deg2rad(rng.uniform(95, 180)))), grasp)
     elif kind == "flaps":
-        n = 2 if rng.random() < 0.6 else 4
+        four = rng.random() < 0.4
         ft = t
-        for side in (-1, 1):  # left and right flaps, each half the width, hinged on the side walls
-            x_edge = side * W / 2
+        top = hb + 0.001 + ft
+        for side in (-1, 1):  # left and right flaps, each half the width, hinged at the side walls' top
             fw = W / 2 - 0.002
-            m = S.box((fw, ft, D - 0.002), (side * (W / 2 - fw / 2), hb + 0.001 + ft / 2, 0))
-            pivot = np.array([x_edge, hb + ft, 0.0])
-            axis = opening_axis((0, 0, 1), pivot, (0, hb + ft, 0), (0, 1, 0))
-            c = np.array([side * 0.02, hb + ft, 0.0])
-            asm.part(asm.name("flap"), m, revolute(axis, pivot, (0.0, np.deg2rad(rng.uniform(180, 260)))),
-                     [c, c + (0, 0, 0.3 * D)], p_open=0.5)
-        if n == 4:  # front and back flaps under the side ones
+            m = S.box((fw, ft, D - 0.002), (side * (W / 2 - fw / 2), top - ft / 2, 0))
+            pivot = np.array([side * W / 2, top, 0.0])
+            axis = opening_axis((0, 0, 1), pivot, (0, top, 0), (0, 1, 0))
+            upper = np.deg2rad(rng.uniform(180, 260))
+            c = np.array([side * 0.02, top, 0.0])
+            value = upper * rng.uniform(0.6, 1.0) if four else None  # open, so the flaps under them can move
+            joint = revolute(axis, pivot, (0.0, upper))
+            asm.part(asm.name("flap"), m, joint, [c, c + (0, 0, 0.3 * D)], value=value, p_open=0.5)
+        if four:  # front and back flaps under the side ones, hinged at the inner top edge of their wall
             for side in (-1, 1):
-                fd = D / 2 - 0.002
-                m = S.box((W - 2 * t - 0.004, ft, fd), (0, hb - ft / 2, side * (D / 2 - fd / 2)))
-                pivot = np.array([0.0, hb, side * D / 2])
+                fd = D / 2 - t - 0.002
+                m = S.box((W - 2 * t - 0.004, ft, fd), (0, hb - ft / 2, side * (D / 2 - t - fd / 2)))
+                pivot = np.array([0.0, hb, side * (D / 2 - t)])
                 axis = opening_axis((1, 0, 0), pivot, (0, hb, 0), (0, 1, 0))
                 c = np.array([0.0, hb, side * 0.02])
-                asm.part(asm.name("flap"), m, revolute(axis, pivot, (0.0, np.deg2rad(rng.uniform(180, 260)))), [c], p_open=0.0)
+                joint = revolute(axis, pivot, (0.0, np.deg2rad(rng.uniform(150, 180))))
+                asm.part(asm.name("flap"), m, joint, [c, c + (0.3 * W, 0, 0)], p_open=0.3)
     else:  # sliding lid in grooves, pulled out toward the front
         g = 0.0015
         lw = W - t
-        m = [S.box((lw - 2 * g, lid_t - 0.001, D - t / 2 - 0.001), (0, hb + 0.001 + (lid_t - 0.001) / 2, t / 4 + 0.0005))]
+        m = [
+            S.box((lw - 2 * g, lid_t - 0.001, D - t / 2 - 0.001), (0, hb + 0.001 + (lid_t - 0.001) / 2, t / 4 + 0.0005))
+        ]
         for sx in (-1, 1):  # groove rails on the body
             asm.base(S.box((t / 2, lid_t, D), (sx * (W / 2 - t / 4), hb + lid_t / 2, 0)))
         asm.base(S.box((W, lid_t, t / 2), (0, hb + lid_t / 2, -D / 2 + t / 4)))
         m.append(S.box((0.25 * lw, 0.004, 0.01), (0, hb + lid_t + 0.002, D / 2 - 0.03)))
         c = np.array([0.0, hb + lid_t, D / 2 - 0.02])
-        asm.part("lid", S.merge(m), prismatic((0, 0, 1), c, (0.0, D * rng.uniform(0.5, 0.95))), [c, c - (0, 0, 0.3 * D)])
+        asm.part(
+            "lid", S.merge(m), prismatic((0, 0, 1), c, (0.0, D * rng.uniform(0.5, 0.95))), [c, c - (0, 0, 0.3 * D)]
+        )
     # Side handles on the body (chests, crates).
     if W > 0.3 and rng.random() < 0.4:
         style = choose(rng, ("bar", "loop", "bow"))
         for sx in (-1, 1):
-            hm, _ = placed_handle(rng, style, min(0.15, 0.4 * D), (sx * W / 2, 0.7 * hb, 0), (0, 0, 1), scale, normal=(sx, 0, 0))
+            hm, _ = placed_handle(
+                rng, style, min(0.15, 0.4 * D), (sx * W / 2, 0.7 * hb, 0), (0, 0, 1), scale, normal=(sx, 0, 0)
+            )
             asm.base(hm)
     return asm.build(size=(W, H, D), kind=kind)
 
@@ -290,13 +364,19 @@ def trash_can(rng: np.random.Generator) -> ArticulatedObject:
         free = np.array([0.0, hb + lid_t / 2, zf + 0.004])
         grasp = [free]
         if kind == "hinged" or rng.random() < 0.3:
-            hm, hg = placed_handle(rng, choose(rng, ("knob", "bow", "lip")), 0.08, (0, hb + 0.6 * lid_t, zf + 0.004), (1, 0, 0), 0.6)
+            hm, hg = placed_handle(
+                rng, choose(rng, ("knob", "bow", "lip")), 0.08, (0, hb + 0.6 * lid_t, zf + 0.004), (1, 0, 0), 0.6
+            )
             if hm is not None:
                 meshes.append(hm)
                 grasp.insert(0, hg)
         axis = opening_axis((1, 0, 0), pivot, free, (0, 1, 0))
-        asm.part("lid", S.merge(meshes), revolute(axis, pivot, (0.0, np.deg2rad(rng.uniform(60, 90) if kind == "pedal" else rng.uniform(80, 110)))),
-                 grasp)
+        asm.part(
+            "lid",
+            S.merge(meshes),
+            revolute(axis, pivot, (0.0, np.deg2rad(rng.uniform(60, 90) if kind == "pedal" else rng.uniform(80, 110)))),
+            grasp,
+        )
         if kind == "pedal":
             yp = rng.uniform(0.03, 0.05)
             L = rng.uniform(0.06, 0.1)
@@ -310,7 +390,13 @@ def trash_can(rng: np.random.Generator) -> ArticulatedObject:
             tip = np.array([0.0, yp, pz + L])
             axis = opening_axis((1, 0, 0), ppv, tip, (0, -1, 0))
             up = min(np.deg2rad(30), np.arcsin(min(1.0, (yp - 0.012) / L)))
-            asm.part("pedal", S.merge(arm, pad), revolute(axis, ppv, (0.0, float(up))), [tip - (0, 0, 0.02) + (0, 0.007, 0)], p_open=0.1)
+            asm.part(
+                "pedal",
+                S.merge(arm, pad),
+                revolute(axis, ppv, (0.0, float(up))),
+                [tip - (0, 0, 0.02) + (0, 0.007, 0)],
+                p_open=0.1,
+            )
     elif kind == "swing":
         # A fixed hood on the can with an opening in its top; the flap turns about a horizontal axis
         # through its middle, both ways.
@@ -318,21 +404,46 @@ def trash_can(rng: np.random.Generator) -> ArticulatedObject:
         wt = 0.004
         if round_:
             ro = 0.3 * W
-            asm.base(S.lathe([(W / 2 - 0.002, 0), (W / 2 + wt, 0), (W / 2 + wt, 0.35 * hood_h), (ro + 0.01, hood_h), (ro, hood_h),
-                              (ro, hood_h - wt), (W / 2 - 0.002, 0.35 * hood_h - wt), (W / 2 - 0.002, 0)], seg, (0, hb, 0)))
+            asm.base(
+                S.lathe(
+                    [
+                        (W / 2 - 0.002, 0),
+                        (W / 2 + wt, 0),
+                        (W / 2 + wt, 0.35 * hood_h),
+                        (ro + 0.01, hood_h),
+                        (ro, hood_h),
+                        (ro, hood_h - wt),
+                        (W / 2 - 0.002, 0.35 * hood_h - wt),
+                        (W / 2 - 0.002, 0),
+                    ],
+                    seg,
+                    (0, hb, 0),
+                )
+            )
             flap = S.cylinder(ro - 0.003, wt, seg, (0, H - wt / 2, 0))
             half = ro - 0.003
         else:
             asm.base(S.box_shell((W + 2 * wt, hood_h, D + 2 * wt), wt, ("-y", "+y"), (0, hb + hood_h / 2, 0)))
             fw, fd = 0.6 * W, 0.6 * D
-            top = S.rotate(S.frame((W + 2 * wt, D + 2 * wt, wt), ((W - fw) / 2 + wt, (W - fw) / 2 + wt, (D - fd) / 2 + wt, (D - fd) / 2 + wt)),
-                           (1, 0, 0), -np.pi / 2)
+            top = S.rotate(
+                S.frame(
+                    (W + 2 * wt, D + 2 * wt, wt),
+                    ((W - fw) / 2 + wt, (W - fw) / 2 + wt, (D - fd) / 2 + wt, (D - fd) / 2 + wt),
+                ),
+                (1, 0, 0),
+                -np.pi / 2,
+            )
             asm.base(S.translate(top, (0, H - wt / 2, 0)))
             flap = S.box((fw - 0.006, wt, fd - 0.006), (0, H - wt / 2, 0))
             half = fd / 2 - 0.003
         c = np.array([0.0, H - wt / 2, 0.0])
         swing = np.deg2rad(rng.uniform(45, 75))
-        asm.part("flap", flap, revolute((1, 0, 0), c, (-swing, swing)), [c + (0, wt / 2, 0.8 * half), c + (0, wt / 2, -0.8 * half)])
+        asm.part(
+            "flap",
+            flap,
+            revolute((1, 0, 0), c, (-swing, swing)),
+            [c + (0, wt / 2, 0.8 * half), c + (0, wt / 2, -0.8 * half)],
+        )
     else:  # butterfly: two half lids hinged at the left and right edges
         for side in (-1, 1):
             hw = W / 2 - 0.002
@@ -340,5 +451,10 @@ def trash_can(rng: np.random.Generator) -> ArticulatedObject:
             pivot = np.array([side * W / 2, hb, 0.0])
             axis = opening_axis((0, 0, 1), pivot, (0, hb, 0), (0, 1, 0))
             c = np.array([side * 0.03, hb + 0.6 * lid_t, 0.0])
-            asm.part(asm.name("lid"), m, revolute(axis, pivot, (0.0, np.deg2rad(rng.uniform(70, 90)))), [c, c + (0, 0, 0.3 * D)])
+            asm.part(
+                asm.name("lid"),
+                m,
+                revolute(axis, pivot, (0.0, np.deg2rad(rng.uniform(70, 90)))),
+                [c, c + (0, 0, 0.3 * D)],
+            )
     return asm.build(size=(W, H, D), kind=kind, round=round_)

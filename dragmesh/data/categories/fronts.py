@@ -31,12 +31,6 @@ def top_frame(y: float, center_xz=(0.0, 0.0)) -> Frame:
     return R, np.array([center_xz[0], y, center_xz[1]], dtype=np.float64)
 
 
-def side_frame(x: float, side: int) -> Frame:
-    """Front frame of the side face at x (side=+1: the +X side, -1: the -X side), local y -> +Y."""
-    R = S.frame_matrix((float(side), 0.0, 0.0), (0.0, 1.0, 0.0))
-    return R, np.array([x, 0.0, 0.0])
-
-
 def _place(frame: Frame | None, mesh=None, points=None, vectors=None):
     if frame is None:
         return mesh, points, vectors
@@ -77,8 +71,12 @@ def handle(rng: np.random.Generator, style: str, span: float, scale: float = 1.0
     if style in ("loop", "flat_loop"):
         r = rng.uniform(0.004, 0.007) * s
         so = rng.uniform(0.02, 0.035) * s
-        return S.loop_handle(span, so, r, rng.uniform(0.3, 0.9) * so, segments=int(rng.integers(8, 12)),
-                             flat=style == "flat_loop"), so
+        return (
+            S.loop_handle(
+                span, so, r, rng.uniform(0.3, 0.9) * so, segments=int(rng.integers(8, 12)), flat=style == "flat_loop"
+            ),
+            so,
+        )
     if style == "bow":
         r = rng.uniform(0.004, 0.007) * s
         hgt = rng.uniform(0.02, 0.035) * s
@@ -129,8 +127,12 @@ def panel(rng: np.random.Generator, w: float, h: float, t: float, style: str, po
         border = min(rng.uniform(0.04, 0.08), 0.3 * m)
         raise_t = rng.uniform(0.003, 0.007)
         body = S.box((w, h, t - raise_t), (0, 0, -raise_t / 2))
-        field = S.box((w - 2 * border, h - 2 * border, raise_t + 0.001), (0, 0, t / 2 - raise_t / 2 - 0.0005),
-                      bevel=0.4 * raise_t, bevel_segments=1)
+        field = S.box(
+            (w - 2 * border, h - 2 * border, raise_t + 0.001),
+            (0, 0, t / 2 - raise_t / 2 - 0.0005),
+            bevel=0.4 * raise_t,
+            bevel_segments=1,
+        )
         return S.merge(body, field)
     if style == "glass" and m > 0.15:
         border = min(rng.uniform(0.04, 0.09), 0.3 * m)
@@ -222,7 +224,9 @@ def hinged_door(
     grasp += [free + 0.3 * free_len * edge_dir, free - 0.3 * free_len * edge_dir]
     axis_dir = pivot_b - pivot_a
     pivot_a = pivot_a + (0.0, 0.0, hinge_offset)
-    mesh, pts, vec = _place(frame, S.merge(meshes), np.vstack([pivot_a, free] + grasp), np.vstack([axis_dir, (0, 0, 1)]))
+    mesh, pts, vec = _place(
+        frame, S.merge(meshes), np.vstack([pivot_a, free] + grasp), np.vstack([axis_dir, (0, 0, 1)])
+    )
     origin, free_w, grasp_w = pts[0], pts[1], pts[2:]
     axis = opening_axis(vec[0], origin, free_w, vec[1])
     upper = np.deg2rad(rng.uniform(*limits_deg))
@@ -306,8 +310,12 @@ def drawer(
     avail = depth - (z_front - fz0 if overlay is None else 0.0) - 0.006
     bd = avail * rng.uniform(0.8, 0.97)
     tw = wall if wall is not None else min(rng.uniform(0.008, 0.015), 0.15 * bw, 0.2 * bh)
-    box_m = S.box_shell((bw, bh, bd), (tw, tw, min(tw, rng.uniform(0.005, 0.012)), 0, tw, tw), "+y",
-                        ((x0 + x1) / 2, y0 + 0.004 + bh / 2, fz0 - bd / 2 - 0.0005))
+    box_m = S.box_shell(
+        (bw, bh, bd),
+        (tw, tw, min(tw, rng.uniform(0.005, 0.012)), 0, tw, tw),
+        "+y",
+        ((x0 + x1) / 2, y0 + 0.004 + bh / 2, fz0 - bd / 2 - 0.0005),
+    )
     # Front with handle(s): horizontal handle near the top third or centre.
     hy = fcy + (rng.uniform(0.0, 0.25) * fh if fh > 0.2 else 0.0)
     pk = None
@@ -323,7 +331,9 @@ def drawer(
     grasp = [np.array([fcx, fy1, fzf])]
     xs = [fcx - fw / 4, fcx + fw / 4] if two_handles and fw > 0.5 else [fcx]
     for hx in xs:
-        hm, hg = placed_handle(rng, handle_style, hs if len(xs) == 1 else 0.7 * hs, (hx, hy, fzf), (1, 0, 0), handle_scale)
+        hm, hg = placed_handle(
+            rng, handle_style, hs if len(xs) == 1 else 0.7 * hs, (hx, hy, fzf), (1, 0, 0), handle_scale
+        )
         if hm is not None:
             meshes.append(hm)
             grasp.insert(0, hg)
@@ -346,7 +356,11 @@ def shelves(rng: np.random.Generator, rect, z_back: float, z_front: float, t: fl
     out = []
     for k in range(1, count + 1):
         y = y0 + (y1 - y0) * k / (count + 1)
-        out.append(S.box((x1 - x0 - 0.002, t, z_front - z_back - setback), ((x0 + x1) / 2, y, (z_back + z_front - setback) / 2)))
+        out.append(
+            S.box(
+                (x1 - x0 - 0.002, t, z_front - z_back - setback), ((x0 + x1) / 2, y, (z_back + z_front - setback) / 2)
+            )
+        )
     return out
 
 
@@ -355,7 +369,12 @@ def feet(rng: np.random.Generator, x0, x1, z0, z1, height: float, style: str, in
     "square", "tapered", "bun", or "plinth" (a recessed skirting box)."""
     if style == "plinth":
         rz = rng.uniform(0.02, 0.06)
-        return [S.box((x1 - x0 - 2 * inset * 0.5, height, z1 - z0 - rz - 0.01), ((x0 + x1) / 2, height / 2, (z0 + z1 - rz) / 2))]
+        return [
+            S.box(
+                (x1 - x0 - inset, height, z1 - z0 - rz - 0.01),
+                ((x0 + x1) / 2, height / 2, (z0 + z1 - rz) / 2),
+            )
+        ]
     out = []
     r = rng.uniform(0.012, 0.03)
     for x in (x0 + inset, x1 - inset):

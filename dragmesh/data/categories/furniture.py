@@ -96,9 +96,13 @@ def _fill(ctx: _Ctx, layout, rect) -> None:
         pos += size
         if k < n - 1:
             if how == "rows":
-                ctx.base.append(S.box((x1 - x0 + 0.001, ctx.t_div, ctx.depth), ((x0 + x1) / 2, pos + ctx.t_div / 2, zc)))
+                ctx.base.append(
+                    S.box((x1 - x0 + 0.001, ctx.t_div, ctx.depth), ((x0 + x1) / 2, pos + ctx.t_div / 2, zc))
+                )
             else:
-                ctx.base.append(S.box((ctx.t_div, y1 - y0 + 0.001, ctx.depth), (pos + ctx.t_div / 2, (y0 + y1) / 2, zc)))
+                ctx.base.append(
+                    S.box((ctx.t_div, y1 - y0 + 0.001, ctx.depth), (pos + ctx.t_div / 2, (y0 + y1) / 2, zc))
+                )
             pos += ctx.t_div
 
 
@@ -109,7 +113,12 @@ def _margins(ctx: _Ctx, rect):
     x0, x1, y0, y1 = rect
     half = ctx.t_div / 2 - 0.0015
     m = []
-    for v, o, wall in ((x0, ox0, ctx.walls[0]), (x1, ox1, ctx.walls[1]), (y0, oy0, ctx.walls[2]), (y1, oy1, ctx.walls[3])):
+    for v, o, wall in (
+        (x0, ox0, ctx.walls[0]),
+        (x1, ox1, ctx.walls[1]),
+        (y0, oy0, ctx.walls[2]),
+        (y1, oy1, ctx.walls[3]),
+    ):
         m.append(wall - 0.001 if abs(v - o) < 1e-9 else half)
     return m
 
@@ -139,9 +148,28 @@ def _handle_pos(ctx: _Ctx, y0: float, y1: float) -> float:
 def _door(ctx: _Ctx, rect, hinge: str, name: str | None = None) -> None:
     fr, z0 = _front_rect(ctx, rect)
     rng = ctx.rng
-    hinged_door(ctx.asm, rng, name or ctx.name("door"), fr, z0, ctx.front_t, hinge,
-                style=ctx.door_style, handle_style=ctx.handle_style,
-                handle_pos=_handle_pos(ctx, fr[2], fr[3]), pocket=ctx.pocket, limits_deg=(90.0, 120.0))
+    hinged_door(
+        ctx.asm,
+        rng,
+        name or ctx.name("door"),
+        fr,
+        z0,
+        ctx.front_t,
+        hinge,
+        style=ctx.door_style,
+        handle_style=ctx.handle_style,
+        handle_pos=_handle_pos(ctx, fr[2], fr[3]),
+        pocket=ctx.pocket,
+        limits_deg=_door_limits(ctx, rect, hinge),
+    )
+
+
+def _door_limits(ctx: _Ctx, rect, hinge: str) -> tuple[float, float]:
+    """Range of a door's upper limit (degrees): up to 120 at the carcass's outer edge; at most 90
+    when hinged at an inner divider, where swinging further would hit the neighbouring front."""
+    edge = rect[0] if hinge == "left" else rect[1]
+    outer = ctx.outer[0] if hinge == "left" else ctx.outer[1]
+    return (90.0, 120.0) if abs(edge - outer) < 1e-9 else (85.0, 90.0)
 
 
 def _cell(ctx: _Ctx, kind: str, rect) -> None:
@@ -153,12 +181,20 @@ def _cell(ctx: _Ctx, kind: str, rect) -> None:
         n = int(rng.integers(0, 3)) if h > 0.5 else int(rng.integers(0, 2))
         ctx.base.extend(shelves(rng, rect, ctx.z_back, ctx.z_front, min(ctx.t_div, 0.02), n))
         if kind != "open" and h > 1.0 and rng.random() < 0.5:  # hanging rail
-            ctx.base.append(S.cylinder(0.012, w - 0.004, 12, ((x0 + x1) / 2, y1 - 0.07, 0.5 * (ctx.z_front + ctx.z_back)), axis=(1, 0, 0)))
+            ctx.base.append(
+                S.cylinder(
+                    0.012, w - 0.004, 12, ((x0 + x1) / 2, y1 - 0.07, 0.5 * (ctx.z_front + ctx.z_back)), axis=(1, 0, 0)
+                )
+            )
     if kind == "open":
         return
     if kind == "door":
         at_left, at_right = abs(x0 - ox0) < 1e-9, abs(x1 - ox1) < 1e-9
-        hinge = "left" if at_left and not at_right else "right" if at_right and not at_left else choose(rng, ("left", "right"))
+        hinge = (
+            "left"
+            if at_left and not at_right
+            else "right" if at_right and not at_left else choose(rng, ("left", "right"))
+        )
         _door(ctx, rect, hinge)
     elif kind == "doors2":
         xm = (x0 + x1) / 2
@@ -169,15 +205,37 @@ def _cell(ctx: _Ctx, kind: str, rect) -> None:
         fr = (xm + 0.0015, fr[1], fr[2], fr[3])
         hp = _handle_pos(ctx, fl[2], fl[3])
         for r_, hinge in ((fl, "left"), (fr, "right")):
-            hinged_door(ctx.asm, rng, ctx.name("door"), r_, z0, ctx.front_t, hinge, style=ctx.door_style,
-                        handle_style=ctx.handle_style, handle_pos=hp, handle_inset=min(0.04, 0.15 * w),
-                        pocket=ctx.pocket, limits_deg=(90.0, 120.0))
+            hinged_door(
+                ctx.asm,
+                rng,
+                ctx.name("door"),
+                r_,
+                z0,
+                ctx.front_t,
+                hinge,
+                style=ctx.door_style,
+                handle_style=ctx.handle_style,
+                handle_pos=hp,
+                handle_inset=min(0.04, 0.15 * w),
+                pocket=ctx.pocket,
+                limits_deg=_door_limits(ctx, rect, hinge),
+            )
     elif kind in ("flap_up", "flap_down"):
         fr, z0 = _front_rect(ctx, rect)
         hinge = "top" if kind == "flap_up" else "bottom"
-        hinged_door(ctx.asm, rng, ctx.name("flap"), fr, z0, ctx.front_t, hinge, style=ctx.door_style,
-                    handle_style=ctx.drawer_handle, pocket=ctx.pocket,
-                    limits_deg=(80.0, 110.0) if kind == "flap_up" else (80.0, 95.0))
+        hinged_door(
+            ctx.asm,
+            rng,
+            ctx.name("flap"),
+            fr,
+            z0,
+            ctx.front_t,
+            hinge,
+            style=ctx.door_style,
+            handle_style=ctx.drawer_handle,
+            pocket=ctx.pocket,
+            limits_deg=(80.0, 110.0) if kind == "flap_up" else (80.0, 95.0),
+        )
     elif kind == "slide2":
         t = min(ctx.front_t, rng.uniform(0.01, 0.018))
         g = 0.003
@@ -185,18 +243,49 @@ def _cell(ctx: _Ctx, kind: str, rect) -> None:
         xm = (x0 + x1) / 2
         zf = ctx.z_front - 0.004
         for yy in (y0, y1):  # tracks
-            ctx.base.append(S.box((w, 0.006, 2 * t + 0.016), (xm, yy + (0.003 if yy == y0 else -0.003), zf - t - 0.006)))
+            ctx.base.append(
+                S.box((w, 0.006, 2 * t + 0.016), (xm, yy + (0.003 if yy == y0 else -0.003), zf - t - 0.006))
+            )
         travel = (w / 2 - overlap / 2 - g) * rng.uniform(0.8, 0.97)
-        sliding_door(ctx.asm, rng, ctx.name("slide"), (x0 + g, xm + overlap / 2, y0 + 0.007, y1 - 0.007), zf - t, t, +1,
-                     travel, style=ctx.door_style)
-        sliding_door(ctx.asm, rng, ctx.name("slide"), (xm - overlap / 2, x1 - g, y0 + 0.007, y1 - 0.007), zf - 2 * t - 0.006,
-                     t, -1, travel, style=ctx.door_style)
+        sliding_door(
+            ctx.asm,
+            rng,
+            ctx.name("slide"),
+            (x0 + g, xm + overlap / 2, y0 + 0.007, y1 - 0.007),
+            zf - t,
+            t,
+            +1,
+            travel,
+            style=ctx.door_style,
+        )
+        sliding_door(
+            ctx.asm,
+            rng,
+            ctx.name("slide"),
+            (xm - overlap / 2, x1 - g, y0 + 0.007, y1 - 0.007),
+            zf - 2 * t - 0.006,
+            t,
+            -1,
+            travel,
+            style=ctx.door_style,
+        )
     elif kind == "drawer":
         fr, _ = _front_rect(ctx, rect)
         overlay = _margins(ctx, rect) if ctx.overlay else None
-        drawer(ctx.asm, rng, ctx.name("drawer"), rect, ctx.z_front, ctx.depth, overlay=overlay, front_t=ctx.front_t,
-               style=ctx.drawer_style, handle_style=ctx.drawer_handle, pocket=ctx.pocket and rng.random() < 0.7,
-               two_handles=rng.random() < 0.5)
+        drawer(
+            ctx.asm,
+            rng,
+            ctx.name("drawer"),
+            rect,
+            ctx.z_front,
+            ctx.depth,
+            overlay=overlay,
+            front_t=ctx.front_t,
+            style=ctx.drawer_style,
+            handle_style=ctx.drawer_handle,
+            pocket=ctx.pocket and rng.random() < 0.7,
+            two_handles=rng.random() < 0.5,
+        )
     else:
         raise ValueError(f"unknown cell kind {kind!r}")
 
@@ -204,13 +293,17 @@ def _cell(ctx: _Ctx, kind: str, rect) -> None:
 def _layout(rng: np.random.Generator, kind: str, W: float, H: float):
     """A cell layout for a furniture kind of outer width W and height H."""
     if kind == "nightstand":
-        return choose(rng, [
-            _rows(*_even("drawer", int(rng.integers(1, 4)))),
-            _rows((0.65, "door"), (0.35, "drawer")),
-            _rows((0.6, "open"), (0.4, "drawer")),
-            _rows((0.5, "drawer"), (0.5, "open")),
-            _rows((1.0, "door")),
-        ], [3, 2, 1, 1, 1])
+        return choose(
+            rng,
+            [
+                _rows(*_even("drawer", int(rng.integers(1, 4)))),
+                _rows((0.65, "door"), (0.35, "drawer")),
+                _rows((0.6, "open"), (0.4, "drawer")),
+                _rows((0.5, "drawer"), (0.5, "open")),
+                _rows((1.0, "door")),
+            ],
+            [3, 2, 1, 1, 1],
+        )
     if kind == "dresser":
         n = int(rng.integers(3, 7))
         fr = _graduated(rng, n)
@@ -223,30 +316,42 @@ def _layout(rng: np.random.Generator, kind: str, W: float, H: float):
         return _rows(*rows)
     if kind == "cabinet":
         doors = "doors2" if W > 0.65 or rng.random() < 0.3 else "door"
-        return choose(rng, [
-            _rows((1.0, doors)),
-            _rows((0.78, doors), (0.22, _cols(*_even("drawer", 2 if doors == "doors2" else 1)))),
-            _rows((0.5, doors), (0.5, "open")),
-            _rows((0.78, "open"), (0.22, _cols(*_even("drawer", 2 if W > 0.65 else 1)))),
-        ], [4, 3, 1, 1])
+        return choose(
+            rng,
+            [
+                _rows((1.0, doors)),
+                _rows((0.78, doors), (0.22, _cols(*_even("drawer", 2 if doors == "doors2" else 1)))),
+                _rows((0.5, doors), (0.5, "open")),
+                _rows((0.78, "open"), (0.22, _cols(*_even("drawer", 2 if W > 0.65 else 1)))),
+            ],
+            [4, 3, 1, 1],
+        )
     if kind == "wardrobe":
         if W > 1.3 and rng.random() < 0.5:
             top = _cols((1 / 3, "door"), (2 / 3, "doors2"))
         else:
             top = "doors2" if W > 0.75 else "door"
-        return choose(rng, [
-            _rows((1.0, top)),
-            _rows((0.15, _cols(*_even("drawer", 2 if W > 0.8 else 1))), (0.85, top)),
-            _rows((0.12, "drawer"), (0.12, "drawer"), (0.76, top)),
-            _rows((0.8, top), (0.2, "doors2" if W > 0.75 else "door")),
-        ], [3, 2, 1, 1])
+        return choose(
+            rng,
+            [
+                _rows((1.0, top)),
+                _rows((0.15, _cols(*_even("drawer", 2 if W > 0.8 else 1))), (0.85, top)),
+                _rows((0.12, "drawer"), (0.12, "drawer"), (0.76, top)),
+                _rows((0.8, top), (0.2, "doors2" if W > 0.75 else "door")),
+            ],
+            [3, 2, 1, 1],
+        )
     if kind == "wall":
-        return choose(rng, [
-            _rows((1.0, "doors2" if W > 0.65 else "door")),
-            _rows((1.0, "flap_up")),
-            _rows((0.5, "flap_up"), (0.5, "flap_up")),
-            _rows((0.4, "open"), (0.6, "doors2" if W > 0.65 else "door")),
-        ], [4, 2, 1, 1])
+        return choose(
+            rng,
+            [
+                _rows((1.0, "doors2" if W > 0.65 else "door")),
+                _rows((1.0, "flap_up")),
+                _rows((0.5, "flap_up"), (0.5, "flap_up")),
+                _rows((0.4, "open"), (0.6, "doors2" if W > 0.65 else "door")),
+            ],
+            [4, 2, 1, 1],
+        )
     if kind == "sideboard":
         opts = [
             _cols((0.35, "doors2"), (0.3, _rows(*_even("drawer", int(rng.integers(2, 5))))), (0.35, "doors2")),
@@ -257,21 +362,27 @@ def _layout(rng: np.random.Generator, kind: str, W: float, H: float):
         ]
         return choose(rng, opts, [2, 2, 1, 2, 1])
     if kind == "bookcase":
-        return choose(rng, [
-            _rows((0.4, "doors2" if W > 0.6 else "door"), (0.6, "open")),
-            _rows((0.4, "doors2" if W > 0.6 else "door"), (0.6, "doors2" if W > 0.6 else "door")),
-            _rows((0.35, _cols(*_even("drawer", 2))), (0.65, "open")),
-        ])
+        return choose(
+            rng,
+            [
+                _rows((0.4, "doors2" if W > 0.6 else "door"), (0.6, "open")),
+                _rows((0.4, "doors2" if W > 0.6 else "door"), (0.6, "doors2" if W > 0.6 else "door")),
+                _rows((0.35, _cols(*_even("drawer", 2))), (0.65, "open")),
+            ],
+        )
     if kind == "sliding":
         if H > 1.3 and rng.random() < 0.4:
             return _rows((0.2, _cols(*_even("drawer", 2))), (0.8, "slide2"))
         return _rows((1.0, "slide2"))
     if kind == "desk_unit":  # mixed: door column beside a drawer stack
-        return choose(rng, [
-            _cols((0.5, "door"), (0.5, _rows(*_even("drawer", int(rng.integers(2, 5)))))),
-            _cols((0.5, _rows(*_even("drawer", int(rng.integers(2, 5))))), (0.5, "door")),
-            _rows((0.7, "flap_down"), (0.3, "drawer")),
-        ])
+        return choose(
+            rng,
+            [
+                _cols((0.5, "door"), (0.5, _rows(*_even("drawer", int(rng.integers(2, 5)))))),
+                _cols((0.5, _rows(*_even("drawer", int(rng.integers(2, 5))))), (0.5, "door")),
+                _rows((0.7, "flap_down"), (0.3, "drawer")),
+            ],
+        )
     raise ValueError(kind)
 
 
@@ -290,9 +401,13 @@ _KINDS = {  # width, height, depth ranges (m), weight
 
 
 def _styles(rng: np.random.Generator, H: float, kind: str) -> dict:
-    handle = choose(rng, ("bar", "bar_square", "loop", "flat_loop", "bow", "knob", "lip", "none"), [4, 2, 2, 1, 1, 3, 1, 1])
+    handle = choose(
+        rng, ("bar", "bar_square", "loop", "flat_loop", "bow", "knob", "lip", "none"), [4, 2, 2, 1, 1, 3, 1, 1]
+    )
     drawer_handle = handle if rng.random() < 0.7 else choose(rng, ("bar", "knob", "loop", "bow"))
-    door_style = choose(rng, PANEL_STYLES, [4, 2, 2, 1, 1 if kind in ("bookcase", "cabinet", "wall", "sideboard") else 0.2])
+    door_style = choose(
+        rng, PANEL_STYLES, [4, 2, 2, 1, 1 if kind in ("bookcase", "cabinet", "wall", "sideboard") else 0.2]
+    )
     return dict(
         overlay=rng.random() < 0.65,
         front_t=rng.uniform(0.016, 0.024),
@@ -305,8 +420,21 @@ def _styles(rng: np.random.Generator, H: float, kind: str) -> dict:
     )
 
 
-def cabinet(asm: Assembly, rng: np.random.Generator, layout, x0: float, x1: float, y0: float, y1: float, z0: float,
-            z1: float, styles: dict, walls=None, back_t=None, total_h: float | None = None) -> _Ctx:
+def cabinet(
+    asm: Assembly,
+    rng: np.random.Generator,
+    layout,
+    x0: float,
+    x1: float,
+    y0: float,
+    y1: float,
+    z0: float,
+    z1: float,
+    styles: dict,
+    walls=None,
+    back_t=None,
+    total_h: float | None = None,
+) -> _Ctx:
     """A carcass spanning x0..x1, y0..y1, z0..z1 (front at z1 when the fronts are inset; overlay
     fronts stand in front of z1) filled with `layout`. Returns the fill context."""
     ts = walls[0] if walls else rng.uniform(0.015, 0.025)
@@ -315,8 +443,18 @@ def cabinet(asm: Assembly, rng: np.random.Generator, layout, x0: float, x1: floa
     W, H, D = x1 - x0, y1 - y0, z1 - z0
     asm.base(S.box_shell((W, H, D), (ts, ts, tb, tt, tback, 0.0), "+z", ((x0 + x1) / 2, (y0 + y1) / 2, (z0 + z1) / 2)))
     inner = (x0 + ts, x1 - ts, y0 + tb, y1 - tt)
-    ctx = _Ctx(rng, asm, z1, D - tback, z0 + tback, inner, (ts, ts, tb, tt), rng.uniform(0.014, 0.022),
-               total_h=total_h or y1, **styles)
+    ctx = _Ctx(
+        rng,
+        asm,
+        z1,
+        D - tback,
+        z0 + tback,
+        inner,
+        (ts, ts, tb, tt),
+        rng.uniform(0.014, 0.022),
+        total_h=total_h or y1,
+        **styles,
+    )
     _fill(ctx, layout, inner)
     asm.base(*ctx.base)
     return ctx
@@ -333,7 +471,9 @@ def storage_furniture(rng: np.random.Generator) -> ArticulatedObject:
     W, H, D = rng.uniform(wl, wh), rng.uniform(hl, hh), rng.uniform(dl, dh)
     st = _styles(rng, H, kind)
     # Support: carcass on the floor, on a plinth, or on legs / feet.
-    support = choose(rng, ("none", "plinth", "legs", "tapered", "bun"), [3, 3, 2, 1, 1] if kind != "wall" else [1, 0, 0, 0, 0])
+    support = choose(
+        rng, ("none", "plinth", "legs", "tapered", "bun"), [3, 3, 2, 1, 1] if kind != "wall" else [1, 0, 0, 0, 0]
+    )
     leg_h = 0.0
     front_depth = st["front_t"] + 0.002 if st["overlay"] else 0.0
     zb, zf = -D / 2, D / 2 - front_depth  # carcass back and front planes
@@ -342,15 +482,31 @@ def storage_furniture(rng: np.random.Generator) -> ArticulatedObject:
         asm.base(*feet(rng, -W / 2 + 0.01, W / 2 - 0.01, zb, zf, leg_h, "plinth"))
     elif support in ("legs", "tapered", "bun"):
         leg_h = min(rng.uniform(0.06, 0.25) if support != "bun" else rng.uniform(0.03, 0.06), 0.25 * H)
-        asm.base(*feet(rng, -W / 2, W / 2, zb, zf, leg_h,
-                       {"legs": choose(rng, ("cylinder", "square")), "tapered": "tapered", "bun": "bun"}[support], 0.04))
+        asm.base(
+            *feet(
+                rng,
+                -W / 2,
+                W / 2,
+                zb,
+                zf,
+                leg_h,
+                {"legs": choose(rng, ("cylinder", "square")), "tapered": "tapered", "bun": "bun"}[support],
+                0.04,
+            )
+        )
     # Optional overhanging top slab.
     top_t = 0.0
     if kind != "chest" and rng.random() < 0.45:
         top_t = rng.uniform(0.018, 0.04)
         ov = rng.uniform(0.0, 0.03)
-        asm.base(S.box((W + 2 * ov, top_t, zf - zb + ov + front_depth), (0, H - top_t / 2, (zb + zf + front_depth + ov) / 2 - ov / 2),
-                       bevel=rng.uniform(0.0, 0.008), bevel_segments=2))
+        asm.base(
+            S.box(
+                (W + 2 * ov, top_t, zf - zb + ov + front_depth),
+                (0, H - top_t / 2, (zb + zf + front_depth + ov) / 2 - ov / 2),
+                bevel=rng.uniform(0.0, 0.008),
+                bevel_segments=2,
+            )
+        )
     yb, yt = leg_h, H - top_t
     if kind == "chest":
         _chest(asm, rng, W, H, zb, zf, yb, st)
@@ -375,9 +531,19 @@ def _chest(asm: Assembly, rng: np.random.Generator, W, H, zb, zf, yb, st) -> Non
     ov = rng.uniform(0.0, 0.02)
     front_extra = st["front_t"] + 0.002 if st["overlay"] else 0.0
     rect = (-W / 2 - ov, W / 2 + ov, -(zf - zb) / 2 - ov - front_extra, (zf - zb) / 2)
-    hinged_door(asm, rng, "lid", rect, 0.0015, lid_t - 0.0015, "top", frame=top_frame(ytop, (0.0, (zb + zf) / 2)),
-                style=choose(rng, ("flat", "bevel", "raised")), handle_style=choose(rng, ("none", "bar", "knob", "lip", "loop")),
-                limits_deg=(80.0, 110.0))
+    hinged_door(
+        asm,
+        rng,
+        "lid",
+        rect,
+        0.0015,
+        lid_t - 0.0015,
+        "top",
+        frame=top_frame(ytop, (0.0, (zb + zf) / 2)),
+        style=choose(rng, ("flat", "bevel", "raised")),
+        handle_style=choose(rng, ("none", "bar", "knob", "lip", "loop")),
+        limits_deg=(80.0, 110.0),
+    )
 
 
 # ----------------------------------------------------------------------------------- tables
@@ -434,8 +600,20 @@ def table(rng: np.random.Generator) -> ArticulatedObject:
             bw = (full - case_w) / 2
             for sgn in (-1, 1):
                 asm.base(S.box((bw, ah, 0.02), (sgn * (case_w / 2 + bw / 2), yt - ah / 2, cz1 - 0.01)))
-        cabinet(asm, rng, _rows((1.0, _cols(*_even("drawer", n)))), -case_w / 2, case_w / 2, yt - ah, yt,
-                cz1 - case_d, cz1, st, walls=(0.015, 0.012, 0.012), back_t=0.01)
+        cabinet(
+            asm,
+            rng,
+            _rows((1.0, _cols(*_even("drawer", n)))),
+            -case_w / 2,
+            case_w / 2,
+            yt - ah,
+            yt,
+            cz1 - case_d,
+            cz1,
+            st,
+            walls=(0.015, 0.012, 0.012),
+            back_t=0.01,
+        )
     else:
         ped_w = rng.uniform(0.35, 0.5)
         pz0, pz1 = zi0, zi1 - front_depth
@@ -461,6 +639,18 @@ def table(rng: np.random.Generator) -> ArticulatedObject:
         if rng.random() < 0.6 and fx1 - fx0 > 0.32:  # a centre drawer
             cw = min(fx1 - fx0 - 0.01, rng.uniform(0.4, 0.8))
             cxc = (fx0 + fx1) / 2
-            cabinet(asm, rng, _rows((1.0, "drawer")), cxc - cw / 2, cxc + cw / 2, yt - rng.uniform(0.08, 0.12), yt,
-                    pz1 - rng.uniform(0.35, 0.5), pz1, st, walls=(0.012, 0.01, 0.01), back_t=0.008)
+            cabinet(
+                asm,
+                rng,
+                _rows((1.0, "drawer")),
+                cxc - cw / 2,
+                cxc + cw / 2,
+                yt - rng.uniform(0.08, 0.12),
+                yt,
+                pz1 - rng.uniform(0.35, 0.5),
+                pz1,
+                st,
+                walls=(0.012, 0.01, 0.01),
+                back_t=0.008,
+            )
     return asm.build(size=(W, H, D), kind=style)

@@ -13,7 +13,7 @@ import numpy as np
 from dragmesh.data import shapes as S
 from dragmesh.data.categories.assembly import Assembly, opening_axis, prismatic, revolute
 from dragmesh.data.categories.controls import button_part, knob_part
-from dragmesh.data.categories.fronts import choose, drawer, hinged_door, placed_handle, top_frame
+from dragmesh.data.categories.fronts import choose, drawer, hinged_door, top_frame
 from dragmesh.data.objects import ArticulatedObject, register
 
 
@@ -25,8 +25,9 @@ def _small_feet(asm: Assembly, rng: np.random.Generator, W: float, D: float, h: 
             asm.base(S.cylinder(r, h, 10, (x, h / 2, z)) if round_ else S.box((2 * r, h, 2 * r), (x, h / 2, z)))
 
 
-def _controls(asm: Assembly, rng: np.random.Generator, rect, z: float, kind: str, n: int, size=None,
-              vertical: bool = False) -> None:
+def _controls(
+    asm: Assembly, rng: np.random.Generator, rect, z: float, kind: str, n: int, size=None, vertical: bool = False
+) -> None:
     """`n` controls of `kind` ("knob" or "button") evenly spread over rect (x0, x1, y0, y1) of a
     front face at depth z, in a row (or a column when `vertical`)."""
     x0, x1, y0, y1 = rect
@@ -69,8 +70,15 @@ def microwave(rng: np.random.Generator) -> ArticulatedObject:
     wall = rng.uniform(0.01, 0.02)
     y0, y1 = foot, H
     bevel = rng.uniform(0.0, 0.9 * wall) if rng.random() < 0.5 else 0.0
-    asm.base(S.box_shell((W, y1 - y0, zf - zb), (wall, wall, wall, wall, rng.uniform(0.01, 0.02), 0.0), "+z",
-                         (0, (y0 + y1) / 2, (zb + zf) / 2), bevel=bevel))
+    asm.base(
+        S.box_shell(
+            (W, y1 - y0, zf - zb),
+            (wall, wall, wall, wall, rng.uniform(0.01, 0.02), 0.0),
+            "+z",
+            (0, (y0 + y1) / 2, (zb + zf) / 2),
+            bevel=bevel,
+        )
+    )
     if foot:
         _small_feet(asm, rng, W, D - door_t, foot, (zb + zf) / 2)
     hinge_left = rng.random() < 0.85
@@ -78,10 +86,18 @@ def microwave(rng: np.random.Generator) -> ArticulatedObject:
     s = 1.0 if hinge_left else -1.0  # mirror x for a door hinged on the right
     x_split = s * (W / 2 - panel_w)
     # Divider between the cavity and the electronics; the control panel's face is flush with the door.
-    asm.base(S.box((0.01, y1 - y0 - 2 * wall, zf - zb - 0.02), (x_split + s * 0.005, (y0 + y1) / 2, (zb + zf) / 2 - 0.005)))
+    asm.base(
+        S.box((0.01, y1 - y0 - 2 * wall, zf - zb - 0.02), (x_split + s * 0.005, (y0 + y1) / 2, (zb + zf) / 2 - 0.005))
+    )
     px0, px1 = sorted((x_split + s * 0.002, s * W / 2))
-    asm.base(S.box((px1 - px0, y1 - y0, door_t + 0.0015), ((px0 + px1) / 2, (y0 + y1) / 2, zf + (door_t + 0.0015) / 2),
-                   bevel=min(bevel, 0.005), bevel_segments=1))
+    asm.base(
+        S.box(
+            (px1 - px0, y1 - y0, door_t + 0.0015),
+            ((px0 + px1) / 2, (y0 + y1) / 2, zf + (door_t + 0.0015) / 2),
+            bevel=min(bevel, 0.005),
+            bevel_segments=1,
+        )
+    )
     zc = zf + door_t + 0.0015  # control panel face
     # Door: a frame around a glass pane, wider border on the handle side.
     dx0, dx1 = sorted((-s * W / 2, x_split - s * 0.0015))
@@ -90,17 +106,36 @@ def microwave(rng: np.random.Generator) -> ArticulatedObject:
     b_side, b_free = rng.uniform(0.03, 0.07), rng.uniform(0.05, 0.1)
     b_tb = rng.uniform(0.03, 0.06)
     border = (b_side, b_free, b_tb, b_tb) if hinge_left else (b_free, b_side, b_tb, b_tb)
-    body = S.window_panel((dw, dh, door_t), border, rng.uniform(0.003, 0.006), rng.uniform(0.3, 0.7) * door_t,
-                          bevel=min(bevel, 0.004))
+    body = S.window_panel(
+        (dw, dh, door_t), border, rng.uniform(0.003, 0.006), rng.uniform(0.3, 0.7) * door_t, bevel=min(bevel, 0.004)
+    )
     handle = choose(rng, ("bar", "loop", "grip", "none"), [3, 2, 3, 2])
     extra = []
     if handle == "grip":  # a moulded vertical grip along the free edge
         gx = dx1 - 0.012 if hinge_left else dx0 + 0.012
-        extra.append(S.box((0.024, dh * rng.uniform(0.5, 0.9), 0.018), (gx, (dy0 + dy1) / 2, zf + 0.0015 + door_t + 0.009), bevel=0.004,
-                           bevel_segments=1))
-    hinged_door(asm, rng, "door", (dx0, dx1, dy0, dy1), zf + 0.0015, door_t, "left" if hinge_left else "right",
-                body=body, handle_style=handle if handle in ("bar", "loop") else "none",
-                handle_span=dh * rng.uniform(0.5, 0.8), handle_inset=b_free / 2, extra=extra, limits_deg=(100.0, 120.0))
+        extra.append(
+            S.box(
+                (0.024, dh * rng.uniform(0.5, 0.9), 0.018),
+                (gx, (dy0 + dy1) / 2, zf + 0.0015 + door_t + 0.009),
+                bevel=0.004,
+                bevel_segments=1,
+            )
+        )
+    hinged_door(
+        asm,
+        rng,
+        "door",
+        (dx0, dx1, dy0, dy1),
+        zf + 0.0015,
+        door_t,
+        "left" if hinge_left else "right",
+        body=body,
+        handle_style=handle if handle in ("bar", "loop") else "none",
+        handle_span=dh * rng.uniform(0.5, 0.8),
+        handle_inset=b_free / 2,
+        extra=extra,
+        limits_deg=(100.0, 120.0),
+    )
     # Control panel: display on top, then buttons and / or knobs.
     m = 0.012
     cx0, cx1 = px0 + m, px1 - m
@@ -112,7 +147,11 @@ def microwave(rng: np.random.Generator) -> ArticulatedObject:
     layout = choose(rng, ("buttons", "knobs", "both"), [3, 2, 2])
     bottom = y0 + 0.02
     if handle == "none":  # the door opens with a push button at the bottom of the panel
-        asm.add(button_part(rng, ((cx0 + cx1) / 2, bottom + 0.02, zc), size=min(0.05, 0.8 * (cx1 - cx0)), name="door_button"))
+        asm.add(
+            button_part(
+                rng, ((cx0 + cx1) / 2, bottom + 0.02, zc), size=min(0.05, 0.8 * (cx1 - cx0)), name="door_button"
+            )
+        )
         bottom += 0.05
     if layout in ("buttons", "both"):
         split = top - (top - bottom) * (0.55 if layout == "both" else 1.0)
@@ -154,11 +193,17 @@ def _cooktop(asm: Assembly, rng: np.random.Generator, W: float, zb: float, zf: f
                 bar = S.box((2.2 * r, 0.012, 0.012), (0, 0, 0))
                 bar = S.rotate(bar, (0, 1, 0), a)
                 asm.base(S.translate(bar, (x, y + 0.028, zc + z)))
-            asm.base(S.translate(S.rotate(S.torus_arc(1.05 * r, 0.006, segments=20, section_segments=6), (1, 0, 0), np.pi / 2),
-                                 (x, y + 0.028, zc + z)))
+            asm.base(
+                S.translate(
+                    S.rotate(S.torus_arc(1.05 * r, 0.006, segments=20, section_segments=6), (1, 0, 0), np.pi / 2),
+                    (x, y + 0.028, zc + z),
+                )
+            )
         elif kind == "coil":
             for k in range(3):
-                ring = S.rotate(S.torus_arc(r * (0.4 + 0.25 * k), 0.005, segments=20, section_segments=6), (1, 0, 0), np.pi / 2)
+                ring = S.rotate(
+                    S.torus_arc(r * (0.4 + 0.25 * k), 0.005, segments=20, section_segments=6), (1, 0, 0), np.pi / 2
+                )
                 asm.base(S.translate(ring, (x, y + 0.006, zc + z)))
         else:
             asm.base(S.cylinder(r, 0.001, 24, (c[0], y + 0.0065, c[2])))
@@ -194,7 +239,9 @@ def oven(rng: np.random.Generator) -> ArticulatedObject:
     has_drawer = variant == "range" and rng.random() < 0.45
     if has_drawer:
         bottom = rng.uniform(0.12, 0.18)
-    asm.base(S.box_shell((W, body_top, zf - zb), (wall, wall, wall, wall, wall, 0.0), "+z", (0, body_top / 2, (zb + zf) / 2)))
+    asm.base(
+        S.box_shell((W, body_top, zf - zb), (wall, wall, wall, wall, wall, 0.0), "+z", (0, body_top / 2, (zb + zf) / 2))
+    )
     zmid = (zb + zf) / 2
     d_in = zf - zb - wall
     # Control strip (flush with the door fronts).
@@ -204,7 +251,11 @@ def oven(rng: np.random.Generator) -> ArticulatedObject:
         asm.base(S.box((W, strip_h, door_t + 0.0015), (0, y_strip + strip_h / 2, zf + (door_t + 0.0015) / 2)))
         asm.base(S.box((W - 2 * wall, wall, d_in), (0, y_strip - wall / 2, zmid + wall / 2)))
     # Doors, bottom-hinged, over the oven cavities.
-    bands = [(bottom, y_strip)] if variant != "double" else [(bottom, bottom + 0.5 * (y_strip - bottom)), (bottom + 0.5 * (y_strip - bottom), y_strip)]
+    bands = (
+        [(bottom, y_strip)]
+        if variant != "double"
+        else [(bottom, bottom + 0.5 * (y_strip - bottom)), (bottom + 0.5 * (y_strip - bottom), y_strip)]
+    )
     handle = choose(rng, ("bar", "loop", "bar_square"), [5, 2, 1])
     for k, (ya, yb) in enumerate(bands):
         if k > 0:
@@ -215,15 +266,37 @@ def oven(rng: np.random.Generator) -> ArticulatedObject:
             asm.base(S.translate(rack, (0, yr, zmid + wall / 2)))
         dy0, dy1 = ya + 0.002, yb - 0.002
         dw, dh = W - 0.004, dy1 - dy0
-        hinged_door(asm, rng, asm.name("door"), (-dw / 2, dw / 2, dy0, dy1), zf + 0.0015, door_t, "bottom",
-                    body=_oven_door_body(rng, dw, dh, door_t), handle_style=handle, handle_span=dw * rng.uniform(0.6, 0.9),
-                    handle_inset=min(rng.uniform(0.03, 0.06), 0.2 * dh), handle_scale=rng.uniform(1.0, 1.5), limits_deg=(80.0, 95.0))
+        hinged_door(
+            asm,
+            rng,
+            asm.name("door"),
+            (-dw / 2, dw / 2, dy0, dy1),
+            zf + 0.0015,
+            door_t,
+            "bottom",
+            body=_oven_door_body(rng, dw, dh, door_t),
+            handle_style=handle,
+            handle_span=dw * rng.uniform(0.6, 0.9),
+            handle_inset=min(rng.uniform(0.03, 0.06), 0.2 * dh),
+            handle_scale=rng.uniform(1.0, 1.5),
+            limits_deg=(80.0, 95.0),
+        )
     if bottom > 0.0:
         asm.base(S.box((W - 2 * wall, wall, d_in), (0, bottom - wall / 2 + 0.0, zmid + wall / 2)))
     if has_drawer:
-        drawer(asm, rng, "drawer", (-W / 2 + wall, W / 2 - wall, wall, bottom - wall), zf, d_in,
-               overlay=(wall - 0.001, wall - 0.001, wall - 0.001, wall / 2 - 0.001), front_t=door_t,
-               style="flat", handle_style=choose(rng, ("bar", "none", "loop")), limits_frac=(0.6, 0.85))
+        drawer(
+            asm,
+            rng,
+            "drawer",
+            (-W / 2 + wall, W / 2 - wall, wall, bottom - wall),
+            zf,
+            d_in,
+            overlay=(wall - 0.001, wall - 0.001, wall - 0.001, wall / 2 - 0.001),
+            front_t=door_t,
+            style="flat",
+            handle_style=choose(rng, ("bar", "none", "loop")),
+            limits_frac=(0.6, 0.85),
+        )
     else:
         asm.base(S.box((W - 0.02, bottom - 0.005, 0.01), (0, (bottom - 0.005) / 2, zf - 0.01)))  # kick plate
     # Cooktop and backguard.
@@ -255,8 +328,9 @@ def oven(rng: np.random.Generator) -> ArticulatedObject:
 # ------------------------------------------------------------------------------ refrigerator
 
 
-def _door_bins(rng: np.random.Generator, rect, z_back: float, margin_hinge: float, margin_free: float,
-               hinge: str, n: int) -> list[S.Mesh]:
+def _door_bins(
+    rng: np.random.Generator, rect, z_back: float, margin_hinge: float, margin_free: float, hinge: str, n: int
+) -> list[S.Mesh]:
     """Shelves on the inside of a fridge door (open-top trays behind its back face)."""
     x0, x1, y0, y1 = rect
     if hinge == "left":
@@ -292,8 +366,16 @@ def refrigerator(rng: np.random.Generator) -> ArticulatedObject:
     wall = rng.uniform(0.035, 0.06)
     bevel = rng.uniform(0.0, 0.015)
     y0, y1 = kick, H
-    asm.base(S.box_shell((W, y1 - y0, zf - zb), (wall, wall, wall, wall, wall, 0.0), "+z", (0, (y0 + y1) / 2, (zb + zf) / 2),
-                         bevel=bevel, bevel_segments=2))
+    asm.base(
+        S.box_shell(
+            (W, y1 - y0, zf - zb),
+            (wall, wall, wall, wall, wall, 0.0),
+            "+z",
+            (0, (y0 + y1) / 2, (zb + zf) / 2),
+            bevel=bevel,
+            bevel_segments=2,
+        )
+    )
     if kick:
         asm.base(S.box((W - 0.04, kick, zf - zb - 0.06), (0, kick / 2, (zb + zf) / 2 - 0.03)))
     zmid, d_in = (zb + zf) / 2 + wall / 2, zf - zb - wall
@@ -305,16 +387,41 @@ def refrigerator(rng: np.random.Generator) -> ArticulatedObject:
     def door(rect, hinge, margin_free, bins=True):
         x0, x1, y0_, y1_ = rect
         h = y1_ - y0_
-        ex = _door_bins(rng, (x0, x1, y0_, y1_), zf + 0.0015, wall + 0.012, margin_free, hinge,
-                        int(rng.integers(1, 5)) if h > 0.5 else 1) if bins else []
+        ex = (
+            _door_bins(
+                rng,
+                (x0, x1, y0_, y1_),
+                zf + 0.0015,
+                wall + 0.012,
+                margin_free,
+                hinge,
+                int(rng.integers(1, 5)) if h > 0.5 else 1,
+            )
+            if bins
+            else []
+        )
         hs = h * rng.uniform(0.3, 0.85) if handle in ("bar", "bar_square", "lip") else min(0.3, 0.5 * h)
         hp = np.clip((rng.uniform(0.95, 1.2) - y0_) / h, 0.3, 0.7) if h > 0.8 else 0.5
         if h < 0.6 and y0_ > 0.8:  # a top freezer door: handle near its bottom edge
             hp = 0.25
-        hinged_door(asm, rng, asm.name("door"), rect, zf + 0.0015, door_t, hinge, style="bevel",
-                    handle_style=handle if handle != "pocket" else "none", pocket=handle == "pocket",
-                    handle_span=hs, handle_pos=float(hp), handle_inset=rng.uniform(0.03, 0.06), handle_scale=hscale,
-                    extra=ex, limits_deg=(95.0, 130.0))
+        hinged_door(
+            asm,
+            rng,
+            asm.name("door"),
+            rect,
+            zf + 0.0015,
+            door_t,
+            hinge,
+            style="bevel",
+            handle_style=handle if handle != "pocket" else "none",
+            pocket=handle == "pocket",
+            handle_span=hs,
+            handle_pos=float(hp),
+            handle_inset=rng.uniform(0.03, 0.06),
+            handle_scale=hscale,
+            extra=ex,
+            limits_deg=(95.0, 130.0),
+        )
 
     full = (-W / 2, W / 2, y0 + gap, y1 - gap)
     if layout == "single":
@@ -337,10 +444,21 @@ def refrigerator(rng: np.random.Generator) -> ArticulatedObject:
             lo, hi = ys[k] + (wall / 2 if k else 0.0), ys[k + 1] - (wall / 2 if k < n_dr - 1 else 0.0)
             if k:
                 asm.base(S.box((W - 2 * wall, wall, d_in), (0, ys[k], zmid)))
-            drawer(asm, rng, asm.name("drawer"), (-W / 2 + wall, W / 2 - wall, lo, hi), zf, d_in,
-                   overlay=(wall - 0.001, wall - 0.001, (wall if k == 0 else wall / 2) - 0.001, wall / 2 - 0.001),
-                   front_t=door_t, style="bevel", handle_style="bar" if handle in ("bar", "bar_square") else "none",
-                   pocket=handle not in ("bar", "bar_square"), handle_scale=hscale, limits_frac=(0.5, 0.8))
+            drawer(
+                asm,
+                rng,
+                asm.name("drawer"),
+                (-W / 2 + wall, W / 2 - wall, lo, hi),
+                zf,
+                d_in,
+                overlay=(wall - 0.001, wall - 0.001, (wall if k == 0 else wall / 2) - 0.001, wall / 2 - 0.001),
+                front_t=door_t,
+                style="bevel",
+                handle_style="bar" if handle in ("bar", "bar_square") else "none",
+                pocket=handle not in ("bar", "bar_square"),
+                handle_scale=hscale,
+                limits_frac=(0.5, 0.8),
+            )
     else:  # side by side: freezer on the left, about 40 % of the width
         xs = -W / 2 + W * rng.uniform(0.38, 0.48)
         door((-W / 2, xs - gap / 2, y0 + gap, y1 - gap), "left", 0.05)
@@ -390,30 +508,65 @@ def dishwasher(rng: np.random.Generator) -> ArticulatedObject:
     wall = rng.uniform(0.01, 0.02)
     kick = rng.uniform(0.08, 0.12)
     strip = rng.uniform(0.06, 0.1) if rng.random() < 0.4 else 0.0
-    asm.base(S.box_shell((W, H - kick, zf - zb), (wall, wall, wall, wall, wall, 0.0), "+z", (0, (H + kick) / 2, (zb + zf) / 2)))
+    asm.base(
+        S.box_shell(
+            (W, H - kick, zf - zb), (wall, wall, wall, wall, wall, 0.0), "+z", (0, (H + kick) / 2, (zb + zf) / 2)
+        )
+    )
     asm.base(S.box((W - 0.01, kick, 0.015), (0, kick / 2, zf - 0.03)))  # kick plate
-    asm.base(S.box((W - 0.02, kick - 0.005, zf - zb - 0.05), (0, (kick - 0.005) / 2, (zb + zf) / 2 - 0.02)))  # base unit
+    asm.base(
+        S.box((W - 0.02, kick - 0.005, zf - zb - 0.05), (0, (kick - 0.005) / 2, (zb + zf) / 2 - 0.02))
+    )  # base unit
     zc = zf + door_t + 0.0015
     if strip:
         asm.base(S.box((W, strip, door_t + 0.0015), (0, H - strip / 2, zf + (door_t + 0.0015) / 2)))
         if rng.random() < 0.5:
-            _controls(asm, rng, (-W / 2 + 0.05, W / 2 - 0.05, H - strip, H), zc, "button", int(rng.integers(2, 7)),
-                      min(0.02, 0.5 * strip))
+            _controls(
+                asm,
+                rng,
+                (-W / 2 + 0.05, W / 2 - 0.05, H - strip, H),
+                zc,
+                "button",
+                int(rng.integers(2, 7)),
+                min(0.02, 0.5 * strip),
+            )
         else:
             _controls(asm, rng, (-W / 2 + 0.06, -W / 2 + 0.12, H - strip, H), zc, "knob", 1, min(0.025, 0.4 * strip))
-            _controls(asm, rng, (-W / 4, W / 2 - 0.05, H - strip, H), zc, "button", int(rng.integers(1, 5)), min(0.018, 0.5 * strip))
+            _controls(
+                asm,
+                rng,
+                (-W / 4, W / 2 - 0.05, H - strip, H),
+                zc,
+                "button",
+                int(rng.integers(1, 5)),
+                min(0.018, 0.5 * strip),
+            )
     dy0, dy1 = kick + 0.002, H - strip - 0.002
     extra = []
     if not strip:  # controls as a row of nubs on the door's top edge
         for k in range(int(rng.integers(2, 6))):
-            extra.append(S.box((0.012, 0.004, 0.01), (-W / 2 + 0.06 + 0.025 * k, dy1 + 0.002, zf + 0.0015 + door_t / 2)))
+            extra.append(
+                S.box((0.012, 0.004, 0.01), (-W / 2 + 0.06 + 0.025 * k, dy1 + 0.002, zf + 0.0015 + door_t / 2))
+            )
     handle = choose(rng, ("bar", "loop", "lip", "pocket", "none"), [4, 2, 1, 2, 1])
     racks = rng.random() < 0.45
-    door = hinged_door(asm, rng, "door", (-W / 2, W / 2, dy0, dy1), zf + 0.0015, door_t, "bottom",
-                       style=choose(rng, ("flat", "bevel")), handle_style=handle if handle not in ("pocket",) else "none",
-                       pocket=handle == "pocket", handle_span=W * rng.uniform(0.3, 0.7),
-                       handle_inset=min(0.05, 0.1 * (dy1 - dy0)), extra=extra, limits_deg=(80.0, 95.0),
-                       p_open=0.0 if racks else None)
+    door = hinged_door(
+        asm,
+        rng,
+        "door",
+        (-W / 2, W / 2, dy0, dy1),
+        zf + 0.0015,
+        door_t,
+        "bottom",
+        style=choose(rng, ("flat", "bevel")),
+        handle_style=handle if handle not in ("pocket",) else "none",
+        pocket=handle == "pocket",
+        handle_span=W * rng.uniform(0.3, 0.7),
+        handle_inset=min(0.05, 0.1 * (dy1 - dy0)),
+        extra=extra,
+        limits_deg=(80.0, 95.0),
+        p_open=0.0 if racks else None,
+    )
     if racks:  # the door is down so the racks can slide out over it
         upper = asm.joint(door).limits[1]
         asm.set_value(door, upper * rng.uniform(0.92, 1.0))
@@ -426,7 +579,12 @@ def dishwasher(rng: np.random.Generator) -> ArticulatedObject:
             rh = min(0.12, 0.6 * (inner_top - y_floor) / n)
             rack = S.translate(_rack(rng, rw, rh, rd), (0, ry, zb + wall + 0.02 + rd / 2))
             c = np.array([0.0, ry + rh, zf - 0.02])
-            asm.part(asm.name("rack"), rack, prismatic((0, 0, 1), c, (0.0, rd * rng.uniform(0.6, 0.9))), [c, c + (0.2 * rw, 0, 0)])
+            asm.part(
+                asm.name("rack"),
+                rack,
+                prismatic((0, 0, 1), c, (0.0, rd * rng.uniform(0.6, 0.9))),
+                [c, c + (0.2 * rw, 0, 0)],
+            )
     return asm.build(size=(W, H, D), racks=racks)
 
 
@@ -447,7 +605,9 @@ def washing_machine(rng: np.random.Generator) -> ArticulatedObject:
     zb, zf = -D / 2, D / 2 - tf  # body behind the front panels
     strip = rng.uniform(0.1, 0.16)
     bevel = rng.uniform(0.0, 0.9 * wall)
-    asm.base(S.box_shell((W, H, zf - zb), (wall, wall, wall, wall, wall, 0.0), "+z", (0, H / 2, (zb + zf) / 2), bevel=bevel))
+    asm.base(
+        S.box_shell((W, H, zf - zb), (wall, wall, wall, wall, wall, 0.0), "+z", (0, H / 2, (zb + zf) / 2), bevel=bevel)
+    )
     fh = H - strip
     r_h = rng.uniform(0.13, min(0.2, 0.36 * fh))
     yc = fh / 2 + rng.uniform(0.0, 0.06)
@@ -464,20 +624,52 @@ def washing_machine(rng: np.random.Generator) -> ArticulatedObject:
     asm.base(S.frame((W, strip, tf), (m, W - m - dw, m, m), (0, fh + strip / 2, zf + tf / 2)))
     cav_d = rng.uniform(0.2, 0.3)
     ox0, ox1 = -W / 2 + m, -W / 2 + m + dw
-    asm.base(S.box_shell((dw + 0.01, strip - 2 * m + 0.01, cav_d), 0.005, "+z", ((ox0 + ox1) / 2, fh + strip / 2, zf - cav_d / 2)))
-    drawer(asm, rng, "detergent_drawer", (ox0, ox1, fh + m, fh + strip - m), zs, cav_d + tf - 0.006,
-           overlay=None, front_t=tf + 0.004, style="flat", handle_style="none", pocket=rng.random() < 0.6,
-           wall=0.004, box_height=strip - 2 * m - 0.012, limits_frac=(0.6, 0.9))
+    asm.base(
+        S.box_shell(
+            (dw + 0.01, strip - 2 * m + 0.01, cav_d), 0.005, "+z", ((ox0 + ox1) / 2, fh + strip / 2, zf - cav_d / 2)
+        )
+    )
+    drawer(
+        asm,
+        rng,
+        "detergent_drawer",
+        (ox0, ox1, fh + m, fh + strip - m),
+        zs,
+        cav_d + tf - 0.006,
+        overlay=None,
+        front_t=tf + 0.004,
+        style="flat",
+        handle_style="none",
+        pocket=rng.random() < 0.6,
+        wall=0.004,
+        box_height=strip - 2 * m - 0.012,
+        limits_frac=(0.6, 0.9),
+    )
     # Program knob, buttons, display.
     kx = rng.uniform(0.0, W / 2 - 0.08)
-    asm.add(knob_part(rng, (kx, fh + strip / 2, zs), radius=min(rng.uniform(0.025, 0.04), 0.4 * strip), name="program_knob",
-                      style="cylinder"))
+    asm.add(
+        knob_part(
+            rng,
+            (kx, fh + strip / 2, zs),
+            radius=min(rng.uniform(0.025, 0.04), 0.4 * strip),
+            name="program_knob",
+            style="cylinder",
+        )
+    )
     if rng.random() < 0.8:
         nb = int(rng.integers(2, 6))
         bx0 = kx + 0.06 if kx < W / 2 - 0.15 else ox1 + 0.02
         bx1 = W / 2 - 0.03 if kx < W / 2 - 0.15 else kx - 0.06
         if bx1 - bx0 > 0.04:
-            _controls(asm, rng, (bx0, bx1, fh + strip * 0.2, fh + strip * 0.5), zs, "button", nb, min(0.02, (bx1 - bx0) / nb * 0.7))
+            _controls(
+                asm,
+                rng,
+                (bx0, bx1, fh + strip * 0.2, fh + strip * 0.5),
+                zs,
+                "button",
+                nb,
+                min(0.02, (bx1 - bx0) / nb * 0.7),
+            )
             if rng.random() < 0.5:
                 asm.base(_display((bx0, bx1, fh + strip * 0.6, fh + strip * 0.85), zs))
     # Porthole door: ring frame and glass bowl, hinged at its side.
@@ -486,8 +678,12 @@ def washing_machine(rng: np.random.Generator) -> ArticulatedObject:
     t = rng.uniform(0.03, 0.06)
     bowl = rng.uniform(0.02, 0.05)
     z0 = zs + 0.002
-    ring = S.lathe([(R - ring_w, 0.0), (R, 0.0), (R, 0.7 * t), (R - 0.3 * ring_w, t), (R - ring_w, t), (R - ring_w, 0.0)],
-                   40, (0, yc, z0), axis=(0, 0, 1))
+    ring = S.lathe(
+        [(R - ring_w, 0.0), (R, 0.0), (R, 0.7 * t), (R - 0.3 * ring_w, t), (R - ring_w, t), (R - ring_w, 0.0)],
+        40,
+        (0, yc, z0),
+        axis=(0, 0, 1),
+    )
     rb = min(R - ring_w + 0.005, r_h - 0.02)
     a = np.linspace(0, np.pi / 2, 6)
     prof = [(0, -bowl)] + [(rb * np.sin(x), -bowl * np.cos(x)) for x in a[1:]] + [(rb, 0.6 * t), (0, 0.6 * t)]
@@ -499,8 +695,16 @@ def washing_machine(rng: np.random.Generator) -> ArticulatedObject:
     free = np.array([s * R, yc, z0 + t])
     axis = opening_axis((0, 1, 0), pivot, free, (0, 0, 1))
     upper = np.deg2rad(rng.uniform(100.0, 170.0))
-    asm.part("door", S.merge(ring, glass, grip), revolute(axis, pivot, (0.0, upper)),
-             [free + (0, 0, 0.01), np.array([s * 0.7 * R, yc + 0.5 * R, z0 + t]), np.array([s * 0.7 * R, yc - 0.5 * R, z0 + t])])
+    asm.part(
+        "door",
+        S.merge(ring, glass, grip),
+        revolute(axis, pivot, (0.0, upper)),
+        [
+            free + (0, 0, 0.01),
+            np.array([s * 0.7 * R, yc + 0.5 * R, z0 + t]),
+            np.array([s * 0.7 * R, yc - 0.5 * R, z0 + t]),
+        ],
+    )
     return asm.build(size=(W, H, D), variant="front")
 
 
@@ -534,7 +738,20 @@ def _top_loader(asm: Assembly, rng: np.random.Generator, W: float, H: float, D: 
     glass = rng.random() < 0.5
     lw = W - 2 * rng.uniform(0.0, 0.03)
     body = S.window_panel((lw, front - back, lid_t), rng.uniform(0.04, 0.08)) if glass else None
-    hinged_door(asm, rng, "lid", (-lw / 2, lw / 2, -front, -back), 0.001, lid_t, "top", frame=top_frame(H),
-                style="bevel", body=body, handle_style=choose(rng, ("lip", "none", "bar")), handle_span=0.15,
-                handle_inset=0.025, limits_deg=(80.0, 90.0))
+    hinged_door(
+        asm,
+        rng,
+        "lid",
+        (-lw / 2, lw / 2, -front, -back),
+        0.001,
+        lid_t,
+        "top",
+        frame=top_frame(H),
+        style="bevel",
+        body=body,
+        handle_style=choose(rng, ("lip", "none", "bar")),
+        handle_span=0.15,
+        handle_inset=0.025,
+        limits_deg=(80.0, 90.0),
+    )
     return H + ch
