@@ -297,8 +297,25 @@ class Joint:
         return joint_dq(self.is_revolute, a, o, self._values(values)).numpy()
 
     def transforms(self, values) -> np.ndarray:
-        """4x4 rigid transforms (T, 4, 4) of the joint at values (T,)."""
-        return dq_to_matrix(_t(self.dual_quaternions(values))).numpy()
+        """4x4 rigid transforms (T, 4, 4) of the joint at values (T,); a scalar gives (4, 4).
+
+        Rodrigues' formula in NumPy: callers pose meshes with it in hot loops (data generation,
+        the viewer), where a round trip through torch costs a millisecond per call.
+        """
+        v = self._values(values).numpy()
+        a, o = self.axis, self.origin
+        T = np.zeros(v.shape + (4, 4))
+        T[..., 3, 3] = 1.0
+        if self.is_revolute:
+            c, s = np.cos(v)[..., None, None], np.sin(v)[..., None, None]
+            K = np.array([[0.0, -a[2], a[1]], [a[2], 0.0, -a[0]], [-a[1], a[0], 0.0]])
+            R = c * np.eye(3) + s * K + (1.0 - c) * np.outer(a, a)
+            T[..., :3, :3] = R
+            T[..., :3, 3] = o - R @ o
+        else:
+            T[..., :3, :3] = np.eye(3)
+            T[..., :3, 3] = v[..., None] * a
+        return T
 
     def transform(self, value: float) -> np.ndarray:
         """4x4 rigid transform (4, 4) of the joint at one value."""
