@@ -1,0 +1,25 @@
+"""The DragMesh desktop viewer: open a mesh, drag a part, watch it move along its inferred joint.
+
+Run it with ``dragmesh view [MESH]``. The window is pyglet (OpenGL 3.3 core), so it runs on any GL
+driver including Mesa's software rasteriser under Xvfb. Modules by concern:
+
+- ``app.py``      the window, the event loop, mouse and keyboard handling
+- ``session.py``  parts, joints, poses, trajectories, undo, exports (no GUI; calls the pipeline)
+- ``follow.py``   drag following: cursor ray -> joint value, exactly
+- ``camera.py``   orbit camera, cursor rays, projection to pixels
+- ``picking.py``  ray casting on the parts' triangles
+- ``scene.py``    drawing the parts and the joint overlay with OpenGL
+- ``panel.py``, ``widgets.py``  the side panel and status line
+- ``record.py``   the ``--record`` event log
+- ``bench.py``    frame time while dragging (``dragmesh view --bench``)
+- ``xvfb.py``     a private X server for tests and the benchmark
+
+The pipeline never imports this package; ``dragmesh view`` imports it only when run.
+"""
+
+import pyglet
+
+# Before any pyglet.window / pyglet.gl import: no hidden shadow window (one context is enough), and
+# no glGetError after every GL call (it costs more than a frame's draw calls).
+pyglet.options["shadow_window"] = False
+pyglet.options["debug_gl"] = False

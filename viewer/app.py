@@ -1,0 +1,780 @@
+"""The viewer window: event loop, mouse and keyboard, and drawing.
+
+Mouse: left-press on a part grabs it at the ray-cast surface point; the first movement infers the
+joint (once per part); every later movement puts the part at the joint value under the cursor
+(:mod:`viewer.follow`); the release generates the trajectory. Left-drag on the background (or with
+Shift/Ctrl/Alt anywhere) orbits, right or middle drag pans, the wheel zooms.
+
+Nothing a user does may crash the window: failures of the pipeline or the loader become a red
+status line (and an ``error`` event in the record).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+import viewer  # noqa: F401  (pyglet options, before pyglet.window)
+import pyglet
+from pyglet import gl
+from pyglet.window import key, mouse
+
+from dragmesh.errors import DragMeshError
+from viewer.camera import OrbitCamera
+from viewer.panel import PANEL_WIDTH, STATUS_HEIGHT, Panel
+from viewer.record import Recorder
+from viewer.scene import GLScene, Overlay, frame_for_axis
+from viewer.session import Session, timed
+from viewer.widgets import FONT, MUTED
+
+AXIS_COLOR = (0.10, 0.45, 0.95)
+PIVOT_COLOR = (0.95, 0.20, 0.25)
+PALETTE = [
+    (0.78, 0.79, 0.82), (0.96, 0.55, 0.12), (0.22, 0.56, 0.86), (0.36, 0.70, 0.36), (0.86, 0.32, 0.36),
+    (0.60, 0.46, 0.80), (0.93, 0.78, 0.24), (0.30, 0.74, 0.74), (0.74, 0.50, 0.36), (0.88, 0.50, 0.70),
+]
+# Pixels the cursor must move before a press on a part becomes a drag.
+DRAG_THRESHOLD = 3.0
+MESH_TYPES = [("Meshes", "*.obj *.glb *.gltf *.ply *.stl *.off *.urdf"), ("All files", "*")]
+
+
+def part_color(label: int) -> tuple[float, float, float]:
+    base = PALETTE[label % len(PALETTE)]
+    if label < len(PALETTE):
+        return base
+    # Past the palette, shift the hue a little each round so neighbours still differ.
+    k = label // len(PALETTE)
+    return tuple(float(np.clip(c * (0.85 + 0.1 * ((k + i) % 3)), 0, 1)) for i, c in enumerate(base))
+
+
+def lighten(color, amount: float) -> tuple[float, float, float]:
+    return tuple(c + (1.0 - c) * amount for c in color[:3])
+
+
+@dataclass
+class ViewerOptions:
+    """What ``dragmesh view`` passes in; see :mod:`dragmesh.commands.view`."""
+
+    mesh: str | None = None
+    labels: str | None = None
+    up: Any = None
+    size: tuple[int, int] = (1280, 800)
+    record: str | None = None
+    out_dir: str = "dragmesh_out"
+    export_formats: str = "glb,urdf"
+    export_on_release: str | None = None
+    frames: int = 16
+    fps: float = 12.0
+    title: str = "DragMesh"
+    extra: dict = field(default_factory=dict)
+
+
+class ViewerApp:
+    """The window and its state; ``run()`` until closed."""
+
+    def __init__(self, options: ViewerOptions, mesh=None):
+        self.options = options
+        self.record = Recorder(options.record)
+        try:
+            self.window = pyglet.window.Window(
+                width=options.size[0], height=options.size[1], caption=options.title, resizable=True,
+                vsync=False, file_drops=True,
+            )
+        except Exception as exc:  # pyglet raises its own types for "no display" / "no GL config"
+            self.record("error", message=f"cannot open a window: {exc}")
+            raise DragMeshError(
+                f"cannot open a window ({exc}); set DISPLAY, or run under Xvfb (xvfb-run dragmesh view ...)"
+            ) from None
+        self.session = Session(frames=options.frames)
+        self.scene = GLScene()
+        self.camera = OrbitCamera()
+        self.panel = Panel({
+            "open": self.open_dialog, "select": self.select, "type": self.set_type, "flip": self.flip,
+            "reset": self.reset, "play": self.toggle_play, "sample": self.sample_again, "undo": self.undo,
+            "export": self.export, "scrub": self.scrub,
+        })
+        self.overlay_text = pyglet.text.Label("", font_name=FONT, font_size=13, color=MUTED, anchor_x="center",
+                                              anchor_y="center", multiline=True, width=600, align="center")
+        self.picker = None
+        self.colors: list[tuple[float, float, float]] = []
+        self.selected: int | None = None
+        self.hovered: int | None = None
+        self.mode: str | None = None
+        self.drag = None
+        self.press_at = (0.0, 0.0)
+        self.moved = False
+        self.playing = False
+        self.static_version = 0
+        self.dirty = True
+        self.ready_sent = False
+        self.message, self.message_error = "", False
+        self.latency: dict[str, float] = {}
+        self.frame_ms: list[float] = []
+        self._location = None
+        self._part_vertices: list[np.ndarray] = []
+        self._size = 1.0
+        self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        self.jobs: list[tuple[concurrent.futures.Future, Callable]] = []
+        self.window.push_handlers(self)
+        self.panel.layout(*self.window.get_size())
+        self._resize_camera()
+        self.executor.submit(self.session.warm_up)
+        if mesh is not None:
+            self.set_mesh(mesh)
+        elif options.mesh:
+            self.load(options.mesh)
+        else:
+            self.show_message("Open a mesh: the Open… button, or drop a file on the window.")
+        self.refresh_panel()
+
+    # -- geometry of the window ------------------------------------------------------------------
+
+    @property
+    def view_rect(self) -> tuple[int, int, int, int]:
+        """The 3D viewport (x, y, width, height) in window pixels from the bottom-left."""
+        w, h = self.window.get_size()
+        return 0, STATUS_HEIGHT, max(w - PANEL_WIDTH, 1), max(h - STATUS_HEIGHT, 1)
+
+    def in_view(self, x: float, y: float) -> bool:
+        vx, vy, vw, vh = self.view_rect
+        return vx <= x < vx + vw and vy <= y < vy + vh
+
+    def to_camera(self, x: float, y: float) -> tuple[float, float]:
+        """Window pixel (bottom-left origin) -> viewport pixel (top-left origin)."""
+        vx, vy, vw, vh = self.view_rect
+        return x - vx, (vy + vh) - y
+
+    def to_screen(self, cx: float, cy: float) -> list[float]:
+        """Viewport pixel (top-left origin) -> X screen pixel (top-left), for xdotool."""
+        vx, vy, vw, vh = self.view_rect
+        if self._location is None:
+            self._location = self.window.get_location()  # an X round trip: cached, see on_move
+        wx, wy = self._location
+        _, h = self.window.get_size()
+        return [float(wx + vx + cx), float(wy + h - (vy + vh) + cy)]
+
+    def _resize_camera(self) -> None:
+        _, _, vw, vh = self.view_rect
+        self.camera.width, self.camera.height = vw, vh
+
+    # -- messages --------------------------------------------------------------------------------
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.message, self.message_error = text, error
+        self.record("error" if error else "message", message=text)
+        self.dirty = True
+
+    def latency_text(self) -> str:
+        parts = [f"{k} {v:.1f}" for k, v in self.latency.items()]
+        if self.frame_ms:
+            parts.append(f"frame {np.median(self.frame_ms[-30:]):.1f}")
+        return ("ms: " + " · ".join(parts)) if parts else ""
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def load(self, path: str | Path) -> bool:
+        """Load a mesh file; on failure keep what was shown and say why."""
+        start = time.perf_counter()
+        try:
+            mesh = self.session.load(path, labels=self.options.labels, up=self.options.up)
+        except DragMeshError as exc:
+            self.show_message(f"Cannot open {Path(path).name}: {exc}", error=True)
+            if self.session.mesh is None:
+                reason = str(exc).replace(str(path), Path(path).name)
+                self.overlay_text.text = f"Could not open {Path(path).name}\n{reason}"
+            return False
+        except Exception as exc:  # a loader bug must not take the window down
+            self.show_message(f"Cannot open {Path(path).name}: {type(exc).__name__}: {exc}", error=True)
+            return False
+        self.latency = {"load": (time.perf_counter() - start) * 1e3}
+        self._install_mesh(mesh)
+        return True
+
+    def set_mesh(self, mesh) -> None:
+        self.session.set_mesh(mesh)
+        self._install_mesh(mesh)
+
+    def _install_mesh(self, mesh) -> None:
+        from viewer.picking import Picker
+
+        self.picker = Picker(mesh)
+        self.window.switch_to()
+        self.scene.set_mesh(mesh.vertices, mesh.faces, mesh.face_labels, mesh.n_parts)
+        self.colors = [part_color(i) for i in range(mesh.n_parts)]
+        self._part_vertices = [np.unique(mesh.faces[mesh.face_labels == i]) for i in range(mesh.n_parts)]
+        self._size = float(np.linalg.norm(np.ptp(mesh.vertices, axis=0)))
+        self.camera = OrbitCamera(up=mesh.up)
+        self._resize_camera()
+        self.camera.fit(mesh.vertices.min(axis=0), mesh.vertices.max(axis=0))
+        self.selected = self.hovered = None
+        self.playing = False
+        self.overlay_text.text = ""
+        name = Path(mesh.source).name if mesh.source else "mesh"
+        self.window.set_caption(f"{self.options.title} — {name}")
+        self.record("loaded", path=mesh.source, parts=mesh.part_names, faces=int(len(mesh.faces)),
+                    vertices=int(len(mesh.vertices)))
+        if mesh.n_parts < 2:
+            self.show_message(f"{name} has a single part, so nothing can move relative to the rest; "
+                              "give part labels with --labels.", error=True)
+        else:
+            self.show_message(f"Loaded {name}: {mesh.n_parts} parts, {len(mesh.faces):,} triangles. "
+                              "Drag a part to move it.")
+        self.ready_sent = False
+        self.static_version += 1
+        self.executor.submit(self.session.warm_up_mesh, mesh)
+
+    def open_dialog(self) -> None:
+        try:
+            import tkinter
+            from tkinter import filedialog
+        except ImportError:
+            self.show_message("No file dialog here (tkinter missing): pass the mesh on the command line "
+                              "or drop the file on the window.", error=True)
+            return
+        try:
+            root = tkinter.Tk()
+            root.withdraw()
+            path = filedialog.askopenfilename(title="Open a mesh", filetypes=MESH_TYPES)
+            root.destroy()
+        except Exception as exc:
+            self.show_message(f"File dialog failed: {exc}", error=True)
+            return
+        if path:
+            self.load(path)
+            self.refresh_panel()
+
+    # -- picking ---------------------------------------------------------------------------------
+
+    def pick(self, x: float, y: float):
+        """The part hit under window pixel (x, y), or None."""
+        if self.picker is None or not self.in_view(x, y):
+            return None
+        o, d = self.camera.ray(*self.to_camera(x, y))
+        return self.picker.cast(o, d, self.session.transforms())
+
+    def part_screen_positions(self) -> list[dict]:
+        """Per part: rest centroid, its screen pixel, and a screen pixel that picks the part."""
+        mesh = self.session.mesh
+        out = []
+        transforms = self.session.transforms()
+        rng = np.random.default_rng(0)
+        for label, name in enumerate(mesh.part_names):
+            faces = mesh.faces[mesh.face_labels == label]
+            centres = mesh.vertices[faces].mean(axis=1)
+            T = transforms[label]
+            centres = centres @ T[:3, :3].T + T[:3, 3]
+            centroid = centres.mean(axis=0)
+            pix = self.camera.project(centroid[None])[0]
+            # A pixel that really hits this part, nearest the centroid's: try face centres.
+            grab = None
+            sample = centres if len(centres) <= 400 else centres[rng.choice(len(centres), 400, replace=False)]
+            px = self.camera.project(sample)
+            order = np.argsort(np.linalg.norm(px - pix, axis=1))
+            for k in order[:120]:
+                cx, cy = px[k]
+                if not (5 <= cx < self.camera.width - 5 and 5 <= cy < self.camera.height - 5):
+                    continue
+                hit = self.picker.cast(*self.camera.ray(cx, cy), transforms)
+                if hit is not None and hit.part == label:
+                    grab = [float(cx), float(cy)]
+                    break
+            out.append({
+                "label": label, "name": name, "centroid": centroid,
+                "screen": self.to_screen(*pix) if np.isfinite(pix).all() else None,
+                "grab_screen": self.to_screen(*grab) if grab else None,
+                "grab_view": grab,
+            })
+        return out
+
+    def send_ready(self) -> None:
+        self._location = None
+        wx, wy = self._location = self.window.get_location()
+        w, h = self.window.get_size()
+        vx, vy, vw, vh = self.view_rect
+        self.record(
+            "ready", window={"x": wx, "y": wy, "width": w, "height": h},
+            view={"x": wx + vx, "y": wy + h - (vy + vh), "width": vw, "height": vh},
+            camera={"eye": self.camera.eye, "target": self.camera.target, "view": self.camera.view,
+                    "projection": self.camera.projection},
+            parts=self.part_screen_positions() if self.session.mesh is not None else [],
+            renderer=gl.gl_info.get_renderer(),
+        )
+        self.ready_sent = True
+
+    # -- actions (panel buttons and keys) ----------------------------------------------------------
+
+    def _guard(self, fn: Callable, *args) -> Any:
+        """Run an action; a DragMeshError (or a bug) becomes a message."""
+        try:
+            return fn(*args)
+        except DragMeshError as exc:
+            self.show_message(str(exc), error=True)
+        except Exception as exc:
+            traceback.print_exc()
+            self.show_message(f"Internal error: {type(exc).__name__}: {exc}", error=True)
+        finally:
+            self.refresh_panel()
+            self.static_version += 1
+            self.dirty = True
+        return None
+
+    def select(self, label: int) -> None:
+        self.selected = label
+        self.refresh_panel()
+        self.dirty = True
+
+    def _selected_state(self):
+        if self.selected is None or self.session.mesh is None:
+            self.show_message("Select a part first (click it in the view or in the list).", error=True)
+            return None
+        return self.session.parts[self.selected]
+
+    def set_type(self, joint_type: str | None) -> None:
+        if self._selected_state() is None:
+            return
+
+        def run():
+            self.session.push()
+            _, ms = timed(self.session.override_type, self.selected, joint_type)
+            state = self.session.parts[self.selected]
+            self.latency = {k: v for k, v in state.timing_ms.items() if k in ("joint", "motion", "projection")}
+            kind = joint_type or "as inferred"
+            self.show_message(f"Joint type: {kind}." + (" Joint inferred again." if state.result else ""))
+            if state.joint is not None:
+                self.record("joint", part=self.selected, name=self.part_name(self.selected), override=joint_type,
+                            **self.joint_fields(state))
+        self._guard(run)
+
+    def flip(self) -> None:
+        state = self._selected_state()
+        if state is None:
+            return
+
+        def run():
+            self.session.push()
+            self.session.flip(self.selected)
+            flipped = self.session.parts[self.selected]
+            self.record("joint", part=self.selected, name=self.part_name(self.selected), flipped=True,
+                        **self.joint_fields(flipped))
+            self.show_message("Axis flipped: the part now moves the other way.")
+        self._guard(run)
+
+    def reset(self) -> None:
+        if self._selected_state() is None:
+            return
+
+        def run():
+            self.session.push()
+            self.session.reset(self.selected)
+            self.playing = False
+            self.show_message(f"{self.part_name(self.selected)} is back at rest; its next drag infers the joint again.")
+        self._guard(run)
+
+    def undo(self) -> None:
+        def run():
+            if self.session.undo():
+                self.playing = False
+                self.show_message("Undone.")
+            else:
+                self.show_message("Nothing to undo.")
+        self._guard(run)
+
+    def sample_again(self) -> None:
+        state = self._selected_state()
+        if state is None:
+            return
+        if state.result is None:
+            self.show_message("Release a drag first: there is no trajectory to sample again.", error=True)
+            return
+
+        def run():
+            self.session.push()
+            result = self.session.generate(self.selected, seed=state.seed + 1)
+            self.latency = {k: result.timing_ms[k] for k in ("motion", "projection")}
+            self.record("trajectory", part=self.selected, name=self.part_name(self.selected),
+                        values=result.values, seed=self.session.parts[self.selected].seed,
+                        timing_ms=result.timing_ms)
+            self.show_message(f"New trajectory sample (seed {self.session.parts[self.selected].seed}).")
+        self._guard(run)
+
+    def toggle_play(self) -> None:
+        if not self.session.articulated():
+            self.show_message("Nothing to play yet: drag a part and release it.", error=True)
+            return
+        self.playing = not self.playing
+        if self.playing:
+            if self.session.frame is None or self.session.frame >= self.session.frames - 1:
+                self.session.frame = 0
+            pyglet.clock.schedule_interval(self._advance, 1.0 / self.options.fps)
+        else:
+            pyglet.clock.unschedule(self._advance)
+        self.refresh_panel()
+        self.dirty = True
+
+    def _advance(self, dt: float) -> None:
+        frame = (self.session.frame or 0) + 1
+        self.session.frame = frame % self.session.frames
+        self.refresh_panel()
+        self.dirty = True
+
+    def scrub(self, frame: int) -> None:
+        if self.playing:
+            self.toggle_play()
+        self.session.frame = int(frame)
+        self.refresh_panel()
+        self.dirty = True
+
+    def export(self, formats: str | None = None, out_dir: str | None = None) -> None:
+        """Write every articulated part to the output folder, in the background."""
+        formats = formats or self.options.export_formats
+        out_dir = out_dir or self.options.out_dir
+        if not self.session.articulated():
+            self.show_message("Nothing to export yet: drag a part and release it.", error=True)
+            return
+        self.show_message(f"Exporting {formats.upper()} to {out_dir}…")
+        session = self.session
+
+        def done(future):
+            try:
+                written, ms = future.result()
+            except DragMeshError as exc:
+                self.show_message(f"Export failed: {exc}", error=True)
+                return
+            except Exception as exc:
+                self.show_message(f"Export failed: {type(exc).__name__}: {exc}", error=True)
+                return
+            paths = [str(p) for ps in written.values() for p in ps]
+            self.latency["export"] = ms
+            self.record("export", formats=formats, paths=paths, ms=ms)
+            self.show_message(f"Exported {', '.join(Path(p).name for p in paths)} to {out_dir}.")
+
+        future = self.executor.submit(timed, session.export, out_dir, formats)
+        self.jobs.append((future, done))
+
+    # -- panel -----------------------------------------------------------------------------------
+
+    def part_name(self, label: int) -> str:
+        return self.session.mesh.part_names[label]
+
+    @staticmethod
+    def joint_fields(state) -> dict:
+        j = state.joint
+        return {"type": j.type, "axis": j.axis, "origin": j.origin, "limits": j.limits,
+                "type_probability": state.type_probability}
+
+    def refresh_panel(self) -> None:
+        mesh = self.session.mesh
+        names = mesh.part_names if mesh is not None else []
+        kinds = [s.joint.type if s.joint is not None else None for s in self.session.parts]
+        self.panel.set_parts(names, self.colors, self.selected, self.hovered, kinds)
+        state = self.session.parts[self.selected] if self.selected is not None and mesh is not None else None
+        live = None
+        if state is not None and state.joint is not None:
+            if self.session.frame is not None and state.result is not None:
+                live = float(state.result.values[min(self.session.frame, state.result.frames - 1)])
+            else:
+                live = state.value
+        self.panel.set_joint(self.part_name(self.selected) if state is not None else None, state, live,
+                             mesh is not None)
+        has_traj = bool(self.session.articulated())
+        self.panel.set_trajectory(self.session.frame, self.session.frames, self.playing, has_traj,
+                                  state is not None and state.result is not None, bool(self.session.history))
+        self.panel.file.set(mesh.source if mesh is not None and mesh.source else "")
+        self.panel.out_text.set(f"to {self.options.out_dir}")
+        self.panel.set_status(self.message, self.message_error, self.latency_text())
+
+    # -- pyglet events ---------------------------------------------------------------------------
+
+    def on_resize(self, width: int, height: int) -> None:
+        self.panel.layout(width, height)
+        self._resize_camera()
+        self.dirty = True
+        self.ready_sent = False
+
+    def on_move(self, x: int, y: int) -> None:
+        self._location = None
+        self.ready_sent = False
+
+    def on_file_drop(self, x: int, y: int, paths: list[str]) -> None:
+        if paths:
+            self.load(paths[0])
+            self.refresh_panel()
+
+    def on_mouse_motion(self, x, y, dx, dy) -> None:
+        if self.panel.hover(x, y):
+            self.dirty = True
+        hit = self.pick(x, y)
+        hovered = hit.part if hit is not None else None
+        if hovered != self.hovered:
+            self.hovered = hovered
+            self.static_version += 1
+            if hovered is not None:
+                self.record("hover", part=hovered, name=self.part_name(hovered))
+            self.refresh_panel()
+            self.dirty = True
+
+    def on_mouse_press(self, x, y, button, modifiers) -> None:
+        self.press_at, self.moved = (x, y), False
+        if not self.in_view(x, y):
+            self.mode = "panel"
+            if button == mouse.LEFT:
+                self.panel.press(x, y)
+            return
+        orbit_mods = modifiers & (key.MOD_SHIFT | key.MOD_CTRL | key.MOD_ALT)
+        if button == mouse.LEFT and not orbit_mods:
+            hit = self.pick(x, y)
+            if hit is not None and self.session.mesh.n_parts > 1:
+                self.playing and self.toggle_play()
+                self.session.push()
+                self.drag = self.session.begin_drag(hit.part, hit.point)
+                self.mode = "part"
+                self.selected = hit.part
+                self.record("pick", part=hit.part, name=self.part_name(hit.part), point=hit.point,
+                            rest_point=hit.rest_point, screen=self.to_screen(*self.to_camera(x, y)))
+                self.refresh_panel()
+                self.dirty = True
+                return
+            if hit is not None:
+                self.show_message("This mesh is a single part: there is nothing to drag it against.", error=True)
+            self.mode = "orbit"
+        elif button == mouse.LEFT:
+            self.mode = "orbit"
+        else:
+            self.mode = "pan"
+
+    def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers) -> None:
+        if abs(x - self.press_at[0]) + abs(y - self.press_at[1]) >= DRAG_THRESHOLD:
+            self.moved = True
+        if self.mode == "orbit":
+            self.camera.orbit(dx, dy)
+        elif self.mode == "pan":
+            self.camera.pan(dx, dy)
+        elif self.mode == "panel":
+            self.panel.drag(x, y)
+        elif self.mode == "part":
+            self.drag_part(x, y)
+            return
+        else:
+            return
+        self.dirty = True
+
+    def drag_part(self, x: float, y: float) -> None:
+        drag = self.drag
+        if drag is None or not self.moved:
+            return
+        cx, cy = self.to_camera(x, y)
+        if drag.follower is None:
+            vector = self.camera.depth_plane_point(drag.grab, cx, cy) - drag.grab
+            try:
+                joint, ms = timed(self.session.infer_joint, drag, vector)
+            except DragMeshError as exc:
+                self.show_message(f"Cannot move {self.part_name(drag.part)}: {exc}", error=True)
+                self.mode, self.drag = None, None
+                self.session.undo()
+                self.refresh_panel()
+                return
+            state = self.session.parts[drag.part]
+            self.latency = {"joint": state.timing_ms.get("joint", ms)}
+            self.record("joint", part=drag.part, name=self.part_name(drag.part), ms=ms, **self.joint_fields(state))
+            self.show_message(f"{self.part_name(drag.part)}: {joint.type} joint "
+                              f"(p = {state.type_probability:.2f}). Drag to move it; release to generate the motion.")
+        o, d = self.camera.ray(cx, cy)
+        value = self.session.follow(drag, o, d, np.array([cx, cy]), self.camera.project)
+        point = drag.follower.point(value)
+        pix = self.camera.project(point[None])[0]
+        self.record("drag", part=drag.part, value=value, point=point, cursor=self.to_screen(cx, cy),
+                    screen=self.to_screen(*pix) if np.isfinite(pix).all() else None)
+        self.refresh_panel()
+        self.dirty = True
+
+    def on_mouse_release(self, x, y, button, modifiers) -> None:
+        mode, self.mode = self.mode, None
+        if mode == "panel":
+            self.panel.release()
+            return
+        if mode == "orbit" and not self.moved and button == mouse.LEFT and self.session.mesh is not None:
+            self.show_message("Nothing to grab there: drag a part to move it, drag the background to orbit.")
+            self.refresh_panel()
+            return
+        if mode != "part" or self.drag is None:
+            return
+        drag, self.drag = self.drag, None
+        state = self.session.parts[drag.part]
+        if drag.follower is None:
+            self.session.history.pop()  # a click, not a drag: nothing changed
+            self.show_message(f"Selected {self.part_name(drag.part)}. Drag it to move it.")
+            self.refresh_panel()
+            return
+        value = state.value
+        point = drag.follower.point(value)
+        self.record("release", part=drag.part, name=self.part_name(drag.part), value=value, point=point)
+
+        def run():
+            result = self.session.end_drag(drag)
+            if result is None:
+                self.show_message(f"{self.part_name(drag.part)} is back at rest: no motion to generate.")
+                return
+            self.latency = {k: result.timing_ms[k] for k in ("motion", "projection") if k in result.timing_ms}
+            self.latency = {"joint": state.timing_ms.get("joint", 0.0), **self.latency}
+            self.record("trajectory", part=drag.part, name=self.part_name(drag.part), values=result.values,
+                        joint=result.joint.to_dict(), timing_ms=result.timing_ms, frames=result.frames)
+            self.show_message(f"{self.part_name(drag.part)}: trajectory of {result.frames} frames "
+                              f"({result.generator}). Space plays it; E exports.")
+            if self.options.export_on_release:
+                self.export(self.options.export_formats, self.options.export_on_release)
+        self._guard(run)
+
+    def on_mouse_scroll(self, x, y, scroll_x, scroll_y) -> None:
+        if self.in_view(x, y):
+            self.camera.zoom(scroll_y)
+            self.dirty = True
+
+    def on_key_press(self, symbol, modifiers):
+        actions = {
+            key.SPACE: self.toggle_play, key.F: self.flip, key.R: self.reset, key.Z: self.undo,
+            key.U: self.undo, key.S: self.sample_again, key.E: self.export, key.O: self.open_dialog,
+        }
+        if symbol in (key.ESCAPE, key.Q):
+            self.record("quit")
+            self.window.has_exit = True
+            return pyglet.event.EVENT_HANDLED
+        if symbol in actions:
+            actions[symbol]()
+            self.dirty = True
+            return pyglet.event.EVENT_HANDLED
+        return None
+
+    def on_close(self) -> None:
+        self.record("quit")
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def overlays(self) -> list[Overlay]:
+        label = self.drag.part if self.drag is not None else self.selected
+        if label is None or self.session.mesh is None:
+            return []
+        state = self.session.parts[label]
+        if state.joint is None:
+            return []
+        mesh = self.session.mesh
+        j = state.joint
+        size = self._size
+        verts = mesh.vertices[self._part_vertices[label]]
+        T = self.session.transform(label)
+        posed = verts @ T[:3, :3].T + T[:3, 3]
+        along = posed @ j.axis
+        if j.is_revolute:
+            half = max(0.6 * float(np.ptp(along)), 0.15 * size)
+            centre = j.origin + j.axis * (float(along.mean()) - float(j.origin @ j.axis))
+            ball = np.eye(4)
+            ball[:3, :3] *= 0.012 * size
+            ball[:3, 3] = centre
+            return [Overlay("arrow", frame_for_axis(j.axis, centre, half), AXIS_COLOR),
+                    Overlay("ball", ball, PIVOT_COLOR)]
+        half = 0.2 * size
+        centre = posed.mean(axis=0) + j.axis * half
+        return [Overlay("arrow", frame_for_axis(j.axis, centre, half), AXIS_COLOR)]
+
+    def part_colors(self) -> list[tuple[float, float, float]]:
+        colors = list(self.colors)
+        for label, amount in ((self.selected, 0.18), (self.hovered, 0.38)):
+            if label is not None and label < len(colors):
+                colors[label] = lighten(self.colors[label], amount)
+        if self.drag is not None:
+            colors[self.drag.part] = lighten(self.colors[self.drag.part], 0.38)
+        return colors
+
+    def dynamic_parts(self) -> list[int]:
+        if self.drag is not None:
+            return [self.drag.part]
+        if self.playing:
+            return self.session.articulated()
+        return []
+
+    def draw(self) -> None:
+        self.window.switch_to()
+        fw, fh = self.window.get_framebuffer_size()
+        gl.glViewport(0, 0, fw, fh)
+        gl.glClearColor(0.93, 0.94, 0.96, 1.0)
+        gl.glClear(gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT)
+        if self.session.mesh is not None:
+            self.scene.draw(self.view_rect, self.camera, self.session.transforms(), self.part_colors(),
+                            dynamic=self.dynamic_parts(), overlays=self.overlays(),
+                            static_version=self.static_version)
+        gl.glViewport(0, 0, fw, fh)
+        gl.glDisable(gl.GL_DEPTH_TEST)
+        gl.glEnable(gl.GL_BLEND)
+        gl.glBlendFunc(gl.GL_SRC_ALPHA, gl.GL_ONE_MINUS_SRC_ALPHA)
+        self.panel.set_status(self.message, self.message_error, self.latency_text())
+        self.panel.draw()
+        if self.session.mesh is None:
+            vx, vy, vw, vh = self.view_rect
+            self.overlay_text.position = (vx + vw / 2, vy + vh / 2, 0)
+            self.overlay_text.width = max(vw - 60, 100)
+            self.overlay_text.text = self.overlay_text.text or self.message
+            self.overlay_text.draw()
+
+    def frame(self) -> float:
+        """Draw and present one frame; returns its milliseconds."""
+        start = time.perf_counter()
+        self.draw()
+        self.window.flip()
+        ms = (time.perf_counter() - start) * 1e3
+        self.frame_ms.append(ms)
+        del self.frame_ms[:-120]
+        return ms
+
+    def poll_jobs(self) -> None:
+        for job in list(self.jobs):
+            future, done = job
+            if future.done():
+                self.jobs.remove(job)
+                done(future)
+                self.refresh_panel()
+
+    def step(self) -> bool:
+        """One turn of the event loop; False once the window is closed."""
+        if self.window.has_exit:
+            return False
+        try:
+            self.window.dispatch_events()
+        except Exception as exc:  # a handler bug: say so and keep going
+            traceback.print_exc()
+            self.mode, self.drag = None, None
+            self.show_message(f"Internal error: {type(exc).__name__}: {exc}", error=True)
+        if self.window.has_exit:
+            return False
+        pyglet.clock.tick()
+        self.poll_jobs()
+        if self.dirty:
+            self.dirty = False
+            self.frame()
+            if not self.ready_sent:
+                self.send_ready()
+            return True
+        time.sleep(0.002)
+        return True
+
+    def run(self) -> int:
+        try:
+            while self.step():
+                pass
+        finally:
+            self.executor.shutdown(wait=True)
+            self.record.close()
+            try:
+                self.window.close()
+            except Exception:
+                pass
+        return 0
+
+
+def run(options: ViewerOptions) -> int:
+    """Open the viewer and run it until the window closes; returns the exit status."""
+    return ViewerApp(options).run()

@@ -1,0 +1,337 @@
+"""The 3D view: one GPU mesh per part, drawn with OpenGL 3.3 core through pyglet's bindings.
+
+Each part's rest-pose triangles are uploaded once; a moving part only changes its model matrix (one
+uniform), never its buffers. Normals are not stored: the fragment shader takes the flat face normal
+from screen-space derivatives, so meshes of any origin (no normals, split or shared vertices) shade
+alike and a 100k-triangle mesh uploads half the data.
+
+Software GL (Mesa llvmpipe under Xvfb) pays per triangle, so while some parts move the others are
+drawn once into an off-screen colour+depth buffer and each frame starts from a copy of it: a frame
+then costs the moving parts' triangles, not the whole mesh's.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import numpy as np
+from pyglet import gl
+from pyglet.graphics.shader import Shader, ShaderProgram
+
+BACKGROUND = (0.93, 0.94, 0.96)
+
+_VERTEX = """#version 330 core
+layout(location = 0) in vec3 position;
+uniform mat4 u_viewproj;
+uniform mat4 u_model;
+out vec3 v_world;
+void main() {
+    vec4 world = u_model * vec4(position, 1.0);
+    v_world = world.xyz;
+    gl_Position = u_viewproj * world;
+}
+"""
+
+_FRAGMENT = """#version 330 core
+in vec3 v_world;
+out vec4 frag;
+uniform vec3 u_color;
+uniform vec3 u_eye;
+uniform vec3 u_key;
+uniform vec3 u_up;
+void main() {
+    vec3 n = normalize(cross(dFdx(v_world), dFdy(v_world)));
+    vec3 v = normalize(u_eye - v_world);
+    if (dot(n, v) < 0.0) n = -n;  // two-sided: meshes are rarely closed or consistently wound
+    float light = 0.28 + 0.47 * max(dot(n, u_key), 0.0) + 0.15 * max(dot(n, u_up), 0.0)
+                + 0.15 * max(dot(n, v), 0.0);
+    frag = vec4(u_color * light, 1.0);
+}
+"""
+
+
+def _mat(m: np.ndarray) -> tuple:
+    """A row-major (4, 4) matrix as the column-major 16-tuple GLSL uniforms take."""
+    return tuple(float(x) for x in np.asarray(m, dtype=np.float64).T.reshape(-1))
+
+
+def cull_mode(vertices: np.ndarray, faces: np.ndarray) -> int | None:
+    """Which faces GL may skip for a part: GL_BACK when every piece of it is closed and wound
+    outwards, GL_FRONT when every piece is wound inwards, None (draw both sides) otherwise.
+
+    Culling halves the triangles llvmpipe rasterises, but only a closed, consistently wound surface
+    never shows its back faces.
+    """
+    import trimesh
+
+    mesh = trimesh.Trimesh(vertices, faces, process=False)
+    if not (mesh.is_watertight and mesh.is_winding_consistent):
+        return None
+    signs = {bool(piece.volume > 0) for piece in mesh.split(only_watertight=False)}
+    if signs == {True}:
+        return gl.GL_BACK
+    if signs == {False}:
+        return gl.GL_FRONT
+    return None
+
+
+@dataclass
+class _GPUMesh:
+    vao: int
+    buffers: tuple[int, int]
+    count: int
+    cull: int | None = None
+
+    def draw(self) -> None:
+        gl.glBindVertexArray(self.vao)
+        gl.glDrawElements(gl.GL_TRIANGLES, self.count, gl.GL_UNSIGNED_INT, 0)
+
+    def delete(self) -> None:
+        gl.glDeleteBuffers(2, (gl.GLuint * 2)(*self.buffers))
+        gl.glDeleteVertexArrays(1, (gl.GLuint * 1)(self.vao))
+
+
+def upload(vertices: np.ndarray, faces: np.ndarray) -> _GPUMesh:
+    """Upload vertices (V, 3) and faces (F, 3) to a new vertex array object."""
+    v = np.ascontiguousarray(vertices, dtype=np.float32)
+    f = np.ascontiguousarray(faces, dtype=np.uint32)
+    vao = gl.GLuint()
+    gl.glGenVertexArrays(1, ctypes.byref(vao))
+    gl.glBindVertexArray(vao)
+    bufs = (gl.GLuint * 2)()
+    gl.glGenBuffers(2, bufs)
+    gl.glBindBuffer(gl.GL_ARRAY_BUFFER, bufs[0])
+    gl.glBufferData(gl.GL_ARRAY_BUFFER, v.nbytes, v.ctypes.data, gl.GL_STATIC_DRAW)
+    gl.glEnableVertexAttribArray(0)
+    gl.glVertexAttribPointer(0, 3, gl.GL_FLOAT, gl.GL_FALSE, 0, 0)
+    gl.glBindBuffer(gl.GL_ELEMENT_ARRAY_BUFFER, bufs[1])
+    gl.glBufferData(gl.GL_ELEMENT_ARRAY_BUFFER, f.nbytes, f.ctypes.data, gl.GL_STATIC_DRAW)
+    gl.glBindVertexArray(0)
+    return _GPUMesh(vao.value, (bufs[0], bufs[1]), f.size)
+
+
+def arrow_mesh(segments: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """A unit arrow along +Z from z=-1 to z=1: shaft radius 0.015, head 0.12 long, radius 0.04."""
+    ang = np.linspace(0, 2 * np.pi, segments, endpoint=False)
+    ring = np.c_[np.cos(ang), np.sin(ang), np.zeros(segments)]
+    shaft_r, head_r, head_len = 0.015, 0.045, 0.14
+    verts = np.concatenate([
+        ring * shaft_r + [0, 0, -1.0],
+        ring * shaft_r + [0, 0, 1.0 - head_len],
+        ring * head_r + [0, 0, 1.0 - head_len],
+        [[0, 0, 1.0]],
+        [[0, 0, -1.0]],
+    ])
+    faces = []
+    n = segments
+    for i in range(n):
+        j = (i + 1) % n
+        faces += [[i, j, n + j], [i, n + j, n + i]]  # shaft
+        faces += [[2 * n + i, 2 * n + j, 3 * n]]  # head cone
+        faces += [[n + i, n + j, 2 * n + j], [n + i, 2 * n + j, 2 * n + i]]  # head base
+        faces += [[3 * n + 1, j, i]]  # tail cap
+    return verts, np.asarray(faces)
+
+
+def sphere_mesh(rings: int = 8, segments: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """A unit UV sphere."""
+    theta = np.linspace(0, np.pi, rings + 1)
+    phi = np.linspace(0, 2 * np.pi, segments, endpoint=False)
+    t, p = np.meshgrid(theta, phi, indexing="ij")
+    verts = np.c_[(np.sin(t) * np.cos(p)).ravel(), np.cos(t).ravel(), (np.sin(t) * np.sin(p)).ravel()]
+    faces = []
+    for r in range(rings):
+        for s in range(segments):
+            a, b = r * segments + s, r * segments + (s + 1) % segments
+            c, d = a + segments, b + segments
+            faces += [[a, c, b], [b, c, d]]
+    return verts, np.asarray(faces)
+
+
+def frame_for_axis(axis: np.ndarray, centre: np.ndarray, half_length: float) -> np.ndarray:
+    """Model matrix (4, 4) taking the unit arrow (+Z, length 2) onto ``axis`` through ``centre``."""
+    z = axis / np.linalg.norm(axis)
+    helper = np.array([1.0, 0, 0]) if abs(z[0]) < 0.9 else np.array([0, 1.0, 0])
+    x = np.cross(helper, z)
+    x /= np.linalg.norm(x)
+    y = np.cross(z, x)
+    M = np.eye(4)
+    M[:3, 0], M[:3, 1], M[:3, 2] = x * half_length, y * half_length, z * half_length
+    M[:3, 3] = centre
+    return M
+
+
+class _Target:
+    """An off-screen framebuffer with a colour texture and a depth buffer."""
+
+    def __init__(self, width: int, height: int):
+        self.width, self.height = width, height
+        fbo, tex, depth = gl.GLuint(), gl.GLuint(), gl.GLuint()
+        gl.glGenFramebuffers(1, ctypes.byref(fbo))
+        gl.glGenTextures(1, ctypes.byref(tex))
+        gl.glGenRenderbuffers(1, ctypes.byref(depth))
+        gl.glBindTexture(gl.GL_TEXTURE_2D, tex)
+        gl.glTexImage2D(gl.GL_TEXTURE_2D, 0, gl.GL_RGBA8, width, height, 0, gl.GL_RGBA, gl.GL_UNSIGNED_BYTE, None)
+        gl.glTexParameteri(gl.GL_TEXTURE_2D, gl.GL_TEXTURE_MIN_FILTER, gl.GL_NEAREST)
+        gl.glTexParameteri(gl.GL_TEXTURE_2D, gl.GL_TEXTURE_MAG_FILTER, gl.GL_NEAREST)
+        gl.glBindRenderbuffer(gl.GL_RENDERBUFFER, depth)
+        gl.glRenderbufferStorage(gl.GL_RENDERBUFFER, gl.GL_DEPTH_COMPONENT24, width, height)
+        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, fbo)
+        gl.glFramebufferTexture2D(gl.GL_FRAMEBUFFER, gl.GL_COLOR_ATTACHMENT0, gl.GL_TEXTURE_2D, tex, 0)
+        gl.glFramebufferRenderbuffer(gl.GL_FRAMEBUFFER, gl.GL_DEPTH_ATTACHMENT, gl.GL_RENDERBUFFER, depth)
+        self.complete = gl.glCheckFramebufferStatus(gl.GL_FRAMEBUFFER) == gl.GL_FRAMEBUFFER_COMPLETE
+        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
+        self.fbo, self.tex, self.depth = fbo.value, tex.value, depth.value
+
+    def delete(self) -> None:
+        gl.glDeleteFramebuffers(1, (gl.GLuint * 1)(self.fbo))
+        gl.glDeleteTextures(1, (gl.GLuint * 1)(self.tex))
+        gl.glDeleteRenderbuffers(1, (gl.GLuint * 1)(self.depth))
+
+
+@dataclass
+class Overlay:
+    """An arrow (axis) or a ball (pivot) drawn on top of the scene: model matrix and RGB colour."""
+
+    kind: str  # "arrow" or "ball"
+    model: np.ndarray
+    color: tuple[float, float, float]
+
+
+class GLScene:
+    """Parts of one mesh on the GPU, drawn into a viewport rectangle of the window.
+
+    Call only with the window's GL context current.
+    """
+
+    def __init__(self):
+        self.program = ShaderProgram(Shader(_VERTEX, "vertex"), Shader(_FRAGMENT, "fragment"))
+        self.parts: list[_GPUMesh | None] = []
+        self.arrow = upload(*arrow_mesh())
+        self.ball = upload(*sphere_mesh())
+        self._static: _Target | None = None
+        self._frame: _Target | None = None
+        self._static_key = None
+        self.cache = True
+
+    def set_mesh(self, vertices: np.ndarray, faces: np.ndarray, face_labels: np.ndarray, n_parts: int) -> None:
+        """Upload every part (rest pose); replaces any previous mesh."""
+        self.clear()
+        for label in range(n_parts):
+            part_faces = faces[face_labels == label]
+            if not len(part_faces):
+                self.parts.append(None)
+                continue
+            used, inverse = np.unique(part_faces, return_inverse=True)
+            local = inverse.reshape(-1, 3)
+            gpu = upload(vertices[used], local)
+            gpu.cull = cull_mode(vertices[used], local)
+            self.parts.append(gpu)
+        self._static_key = None
+
+    def clear(self) -> None:
+        for p in self.parts:
+            if p is not None:
+                p.delete()
+        self.parts = []
+        self._static_key = None
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def _draw_parts(self, labels, camera, transforms, colors) -> None:
+        prog = self.program
+        for label in labels:
+            mesh = self.parts[label]
+            if mesh is None:
+                continue
+            prog["u_model"] = _mat(transforms[label])
+            prog["u_color"] = tuple(colors[label][:3])
+            if mesh.cull is None:
+                gl.glDisable(gl.GL_CULL_FACE)
+            else:
+                gl.glEnable(gl.GL_CULL_FACE)
+                gl.glCullFace(mesh.cull)
+            mesh.draw()
+        gl.glDisable(gl.GL_CULL_FACE)
+
+    def _begin(self, camera) -> None:
+        prog = self.program
+        prog.use()
+        view = camera.view
+        prog["u_viewproj"] = _mat(camera.projection @ view)
+        eye = camera.eye
+        prog["u_eye"] = tuple(eye)
+        # Key light from above the viewer's left shoulder, in world space.
+        key = -0.55 * view[0, :3] + 0.6 * view[1, :3] + 0.6 * view[2, :3]
+        prog["u_key"] = tuple(key / np.linalg.norm(key))
+        prog["u_up"] = tuple(camera.up)
+        gl.glEnable(gl.GL_DEPTH_TEST)
+        gl.glDepthFunc(gl.GL_LESS)
+
+    def _draw_overlays(self, overlays) -> None:
+        if not overlays:
+            return
+        prog = self.program
+        gl.glDisable(gl.GL_DEPTH_TEST)  # the joint stays visible through the parts
+        for o in overlays:
+            prog["u_model"] = _mat(o.model)
+            prog["u_color"] = tuple(o.color)
+            (self.arrow if o.kind == "arrow" else self.ball).draw()
+        gl.glEnable(gl.GL_DEPTH_TEST)
+
+    def _targets(self, width: int, height: int) -> bool:
+        if self._static is None or (self._static.width, self._static.height) != (width, height):
+            for t in (self._static, self._frame):
+                if t is not None:
+                    t.delete()
+            self._static, self._frame = _Target(width, height), _Target(width, height)
+            self._static_key = None
+        return self._static.complete and self._frame.complete
+
+    def draw(self, viewport: tuple[int, int, int, int], camera, transforms, colors, dynamic=(),
+             overlays=(), static_version: int = 0) -> None:
+        """Draw into ``viewport`` (x, y, width, height; GL pixels from the bottom-left).
+
+        transforms: (4, 4) per part. colors: RGB(A) per part. dynamic: labels that change from frame
+        to frame (drawn every frame; the rest come from the cache while these are the same).
+        static_version: bump whenever a static part's pose or colour changes.
+        """
+        x, y, w, h = viewport
+        dynamic = tuple(sorted(set(dynamic)))
+        static = [i for i in range(len(self.parts)) if i not in dynamic]
+        use_cache = self.cache and dynamic and self._targets(w, h)
+        if not use_cache:
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
+            gl.glViewport(x, y, w, h)
+            gl.glEnable(gl.GL_SCISSOR_TEST)
+            gl.glScissor(x, y, w, h)
+            gl.glClearColor(*BACKGROUND, 1.0)
+            gl.glClear(gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT)
+            gl.glDisable(gl.GL_SCISSOR_TEST)
+            self._begin(camera)
+            self._draw_parts(range(len(self.parts)), camera, transforms, colors)
+            self._draw_overlays(overlays)
+            self.program.stop()
+            return
+
+        key = (dynamic, static_version, camera.view.tobytes(), camera.projection.tobytes(), w, h)
+        self._begin(camera)
+        gl.glViewport(0, 0, w, h)
+        if key != self._static_key:
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, self._static.fbo)
+            gl.glClearColor(*BACKGROUND, 1.0)
+            gl.glClear(gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT)
+            self._draw_parts(static, camera, transforms, colors)
+            self._static_key = key
+        gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, self._static.fbo)
+        gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, self._frame.fbo)
+        gl.glBlitFramebuffer(0, 0, w, h, 0, 0, w, h, gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT, gl.GL_NEAREST)
+        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, self._frame.fbo)
+        self._draw_parts(dynamic, camera, transforms, colors)
+        self._draw_overlays(overlays)
+        self.program.stop()
+        gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, self._frame.fbo)
+        gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, 0)
+        gl.glBlitFramebuffer(0, 0, w, h, x, y, x + w, y + h, gl.GL_COLOR_BUFFER_BIT, gl.GL_NEAREST)
+        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
