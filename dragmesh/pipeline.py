@@ -38,13 +38,13 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import torch
 
-from dragmesh.data.sample import MIN_MASKED_FRACTION, closest_point_on_triangles
 from dragmesh.errors import DragError, InputError
 from dragmesh.geometry.dualquat import dq_normalize, np_dq_from_matrix, np_dq_to_matrix
 from dragmesh.geometry.joints import JOINT_TYPES, REVOLUTE, Joint, project_dq_to_value
 from dragmesh.io import PartMesh, load_mesh
 from dragmesh.normalize import Normalization, unit_up
-from dragmesh.sampling import face_areas, sample_surface
+from dragmesh.geometry.triangles import closest_point_on_triangles
+from dragmesh.sampling import face_areas, min_masked_points, sample_surface
 
 # The drag point must lie within this fraction of the object's bounding-box diagonal of the part.
 DRAG_TOLERANCE = 0.02
@@ -484,7 +484,7 @@ class DragMesh:
             norm = Normalization.from_mesh(part_mesh)
             rng = np.random.default_rng(seed)
             sample = sample_surface(part_mesh.vertices, part_mesh.faces, self.n_points, rng, face_mask,
-                                    min_masked=round(self.n_points * MIN_MASKED_FRACTION))
+                                    min_masked=min_masked_points(self.n_points))
             points = norm.to_model(sample.points).astype(np.float32)
             mask = sample.mask
             p_m, v_m = norm.to_model(p), norm.displacement_to_model(v)

@@ -31,6 +31,17 @@ class SurfaceSample(NamedTuple):
     mask: np.ndarray
 
 
+# Points of a small part (knob, button) are topped up to this fraction of N so the model sees it;
+# area weighting is exact otherwise. Training samples and inference sample the same way, through
+# min_masked_points.
+MIN_MASKED_FRACTION = 1.0 / 32.0
+
+
+def min_masked_points(n: int) -> int:
+    """The least number of the n sampled points that land on the moving part."""
+    return max(1, int(round(n * MIN_MASKED_FRACTION)))
+
+
 def face_areas(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """Areas (F,) of triangles ``faces`` (F, 3) over ``vertices`` (V, 3), in squared mesh units."""
     tri = vertices[faces]

@@ -35,7 +35,8 @@ import numpy as np
 from dragmesh.errors import DragError, InputError, PartError
 from dragmesh.geometry.joints import PRISMATIC, REVOLUTE, Joint
 from dragmesh.normalize import Normalization
-from dragmesh.sampling import face_areas, sample_surface
+from dragmesh.geometry.triangles import closest_point_on_triangles
+from dragmesh.sampling import MIN_MASKED_FRACTION, face_areas, min_masked_points, sample_surface
 
 # Integer codes of the joint type in samples (model targets).
 JOINT_TYPES = (REVOLUTE, PRISMATIC)
@@ -46,10 +47,6 @@ TYPE_PRISMATIC = 1
 # limits stay NaN. Revolute in radians; prismatic as a fraction of the part's extent along the axis.
 UNKNOWN_REVOLUTE_RANGE = np.deg2rad(120.0)
 UNKNOWN_PRISMATIC_FRACTION = 0.6
-# Points of a small part (knob, button) are topped up to this fraction of N so the model sees it;
-# area weighting is exact otherwise. Inference must sample the same way (sampling.sample_surface
-# with min_masked = round(N * MIN_MASKED_FRACTION)).
-MIN_MASKED_FRACTION = 1.0 / 32.0
 # |delta| must stay below a half turn, where a chord no longer names one angle.
 MAX_REVOLUTE_DELTA = np.deg2rad(170.0)
 
@@ -295,7 +292,7 @@ def make_sample(
         part_index = int(face_labels[moving][0]) if arr.dtype == bool else int(arr.reshape(-1)[0])
 
     norm = Normalization.from_points(vertices, up)
-    min_masked = max(1, int(round(n_points * MIN_MASKED_FRACTION)))
+    min_masked = min_masked_points(n_points)
     points, _, mask = sample_surface(vertices, faces, n_points, rng, moving, min_masked)
 
     part_faces = faces[moving]
@@ -509,55 +506,3 @@ def perturb_drag(
     perp = perp / pn if pn > 1e-12 else np.array([1.0, 0.0, 0.0])
     ang = np.deg2rad(rng.uniform(0.0, max_angle_deg))
     return (np.cos(ang) * d + np.sin(ang) * perp) * n * rng.uniform(*length_range)
-
-
-def closest_point_on_triangles(tri: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """The point of triangles (M, 3, 3) nearest to q (3,).
-
-    Only triangles whose bounding box is within the nearest vertex's distance can hold the answer,
-    which leaves a handful on meshes of thousands."""
-    flat = tri.reshape(-1, 3)
-    bound = float(np.sqrt(((flat - q) ** 2).sum(axis=1).min()))
-    lo, hi = tri.min(axis=1), tri.max(axis=1)
-    gap = np.maximum(lo - q, 0.0) + np.maximum(q - hi, 0.0)
-    cand = tri[np.linalg.norm(gap, axis=1) <= bound + 1e-12]
-    pts = _closest_on_each(cand, q)
-    return pts[np.argmin(((pts - q) ** 2).sum(axis=1))]
-
-
-def _closest_on_each(tri: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Closest point to p (3,) on each triangle (M, 3, 3) -> (M, 3) (Ericson, Real-Time Collision
-    Detection §5.1.5, vectorised)."""
-    a, b, c = tri[:, 0], tri[:, 1], tri[:, 2]
-    ab, ac, ap = b - a, c - a, p - a
-    d1, d2 = (ab * ap).sum(1), (ac * ap).sum(1)
-    bp = p - b
-    d3, d4 = (ab * bp).sum(1), (ac * bp).sum(1)
-    cp = p - c
-    d5, d6 = (ab * cp).sum(1), (ac * cp).sum(1)
-    va = d3 * d6 - d5 * d4
-    vb = d5 * d2 - d1 * d6
-    vc = d1 * d4 - d3 * d2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        denom = va + vb + vc
-        v = np.where(denom != 0, vb / denom, 0.0)
-        w = np.where(denom != 0, vc / denom, 0.0)
-        out = a + ab * v[:, None] + ac * w[:, None]  # inside the face
-        # Edge regions.
-        t_ab = np.where(d1 - d3 != 0, d1 / (d1 - d3), 0.0)
-        t_ac = np.where(d2 - d6 != 0, d2 / (d2 - d6), 0.0)
-        t_bc = np.where((d4 - d3) + (d5 - d6) != 0, (d4 - d3) / ((d4 - d3) + (d5 - d6)), 0.0)
-    m = (va <= 0) & (d4 - d3 >= 0) & (d5 - d6 >= 0)
-    out[m] = (b + (c - b) * t_bc[:, None])[m]
-    m = (vb <= 0) & (d2 >= 0) & (d6 <= 0)
-    out[m] = (a + ac * t_ac[:, None])[m]
-    # Later regions win, so this is Ericson's test order reversed.
-    m = (d6 >= 0) & (d5 <= d6)
-    out[m] = c[m]
-    m = (vc <= 0) & (d1 >= 0) & (d3 <= 0)
-    out[m] = (a + ab * t_ab[:, None])[m]
-    m = (d3 >= 0) & (d4 <= d3)
-    out[m] = b[m]
-    m = (d1 <= 0) & (d2 <= 0)
-    out[m] = a[m]
-    return out

@@ -6,7 +6,7 @@ import pytest
 
 from dragmesh.data.categories.assembly import joint_matrix, moved_joint
 from dragmesh.data.generator import build_object
-from dragmesh.data.sample import closest_point_on_triangles
+from dragmesh.geometry.triangles import closest_point_on_triangles
 
 # Outer size of the closed object (x width, y height, z depth), metres: CATEGORIES.md's ranges
 # widened by handles, feet, burners and consoles.

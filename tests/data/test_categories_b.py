@@ -5,7 +5,7 @@ import pytest
 
 from dragmesh.data.categories.assembly import joint_matrix
 from dragmesh.data.generator import build_object
-from dragmesh.data.sample import closest_point_on_triangles
+from dragmesh.geometry.triangles import closest_point_on_triangles
 
 CATEGORIES = {
     # name: (smallest, largest) overall size in metres, as CATEGORIES.md describes them

@@ -91,7 +91,7 @@ def test_ground_truth_survives_the_normalisation_round_trip(samples, category):
 
 
 def _distance_to_part(s):
-    from dragmesh.data.sample import closest_point_on_triangles
+    from dragmesh.geometry.triangles import closest_point_on_triangles
 
     tri = s.vertices[s.faces[s.moving_faces]]
     return float(np.linalg.norm(closest_point_on_triangles(tri, s.drag_point_mesh) - s.drag_point_mesh))
