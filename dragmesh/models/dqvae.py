@@ -52,6 +52,7 @@ from dragmesh.geometry.dualquat import (
     dq_translation,
 )
 from dragmesh.geometry.joints import drag_to_value
+from dragmesh.models.joint_predictor import WEIGHTS_DIR
 from dragmesh.models.kppnet import masked_pool, point_mlp
 
 
@@ -71,6 +72,8 @@ class DQVAEConfig:
     ff_dim: int = 256
     pos_freqs: int = 8  # sinusoidal frame-time features: sin/cos(2^k pi tau), k < pos_freqs
     frames: int = 16  # T of the training targets (the posterior reads T x 8 numbers)
+    out_scale: float = 0.01  # the head's output is scaled by this: corrections are small, and
+    # Adam's first steps on a zero-initialised head would otherwise swamp them
     # -- losses (weights of dqvae_loss)
     loss_points: int = 64  # part points per sample the point losses move
     chamfer_points: int = 32  # of those, how many enter the Chamfer term
@@ -252,7 +255,7 @@ class DQVAE(nn.Module):
             h = layer(h)
             gamma, beta = film(j).unsqueeze(1).chunk(2, dim=-1)
             h = h * (1 + gamma) + beta
-        delta = self.head(self.out_norm(h))  # (B, T, 8)
+        delta = cfg.out_scale * self.head(self.out_norm(h))  # (B, T, 8)
         base = local_joint_motion(is_revolute[:, None].expand(-1, frames), value[:, None] * tau)
         local = dq_normalize(base + tau[None, :, None] * delta)
         f = frame.unsqueeze(1)
@@ -417,8 +420,11 @@ class MotionGenerator:
     """
 
     name = "dqvae"
+    # Torch threads for one drag. At batch 1 every op is small: a second thread only adds barrier
+    # waits (3 ms on one thread; hundreds of ms with two on a CPU that is busy elsewhere).
+    threads = 1
 
-    def __init__(self, weights_dir: str | Path = "weights", name: str = "motion"):
+    def __init__(self, weights_dir: str | Path = WEIGHTS_DIR, name: str = "motion"):
         from dragmesh.errors import WeightsError
         from dragmesh.training.common import load_weights
 
@@ -461,6 +467,14 @@ class MotionGenerator:
             raise InputError(f"points must be (N, 3) with a mask (N,), got {pts.shape} and {msk.shape}")
         if frames < 2 or samples < 1:
             raise InputError(f"need frames >= 2 and samples >= 1, got {frames} and {samples}")
+        caller_threads = torch.get_num_threads()
+        torch.set_num_threads(self.threads or caller_threads)
+        try:
+            return self._generate(pts, msk, joint, drag_point, drag_vector, value, frames, samples, seed)
+        finally:
+            torch.set_num_threads(caller_threads)
+
+    def _generate(self, pts, msk, joint, drag_point, drag_vector, value, frames, samples, seed) -> np.ndarray:
         pts, msk = subsample(pts, msk, self.cfg.n_points)
         t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32)).unsqueeze(0)
         m = self.model
@@ -477,6 +491,11 @@ class MotionGenerator:
         ex = lambda x: x.expand(samples, *x.shape[1:])
         traj = m.decode(ex(cond), ex(j), ex(frame), is_rev.expand(samples), val.expand(samples), z, frames)
         return traj.double().numpy()
+
+
+def load_motion_generator(weights_dir: str | Path = WEIGHTS_DIR) -> MotionGenerator:
+    """The shipped DQ-VAE; WeightsError when its files are missing, corrupted or mismatched."""
+    return MotionGenerator(weights_dir)
 
 
 def count_parameters(model: nn.Module) -> int:
