@@ -22,8 +22,8 @@ Predictors and generators are duck-typed so the learned models plug in without t
     generator.generate(points, mask, joint (model frame), drag_point, drag_vector, value: float,
                        frames: int, samples: int, seed: int) -> raw dual quaternions (S, T, 8)
 
-Until the learned models ship, :func:`default_components` falls back to the geometric baseline and
-:class:`AnalyticMotionGenerator`.
+By default :func:`default_components` loads the shipped KPP-Net and DQ-VAE from ``weights/``; the
+geometric baseline and :class:`AnalyticMotionGenerator` need no weights.
 """
 
 from __future__ import annotations
@@ -62,9 +62,8 @@ STAGES = ("load", "part", "sample", "joint", "motion", "projection", "output")
 
 
 class AnalyticMotionGenerator:
-    """The motion generator used until DQ-VAE weights ship: the exact joint motion with values linear
-    from 0 (rest) to the drag's value, identical for every sample. Same interface as the learned
-    generator, so the pipeline and its exports do not change when it is replaced."""
+    """The baseline motion generator: the exact joint motion with values linear from 0 (rest) to the
+    drag's value, identical for every sample. Same interface as the DQ-VAE."""
 
     name = "analytic"
 
@@ -85,15 +84,30 @@ class AnalyticMotionGenerator:
         return np.broadcast_to(dq, (samples, frames, 8)).copy()
 
 
-def default_components():
-    """The (joint predictor, motion generator) a :class:`DragMesh` uses by default.
+JOINT_MODELS = ("kppnet", "geometric")
+MOTION_MODELS = ("dqvae", "analytic")
 
-    Hook for the learned models: once their weights ship, load them here (raising WeightsError for
-    missing or corrupted weights). Until then: the geometric baseline and the analytic generator.
+
+def default_components(weights_dir=None, joint_model: str = "kppnet", motion_model: str = "dqvae"):
+    """The (joint predictor, motion generator) a :class:`DragMesh` uses.
+
+    joint_model: "kppnet" (the shipped KPP-Net with geometric snap) or "geometric" (the
+    no-learning baseline). motion_model: "dqvae" (the shipped DQ-VAE) or "analytic" (the joint's
+    motion linear in its value). The learned ones load from ``weights_dir`` (default: the
+    repository's ``weights/``) and raise WeightsError when their files are missing or corrupted.
     """
     from dragmesh.models.baseline import GeometricJointPredictor
+    from dragmesh.models.dqvae import load_motion_generator
+    from dragmesh.models.joint_predictor import WEIGHTS_DIR, load_joint_predictor
 
-    return GeometricJointPredictor(), AnalyticMotionGenerator()
+    if joint_model not in JOINT_MODELS:
+        raise InputError(f"unknown joint model {joint_model!r}; choose from {', '.join(JOINT_MODELS)}")
+    if motion_model not in MOTION_MODELS:
+        raise InputError(f"unknown motion model {motion_model!r}; choose from {', '.join(MOTION_MODELS)}")
+    weights_dir = weights_dir or WEIGHTS_DIR
+    predictor = load_joint_predictor(weights_dir) if joint_model == "kppnet" else GeometricJointPredictor()
+    generator = load_motion_generator(weights_dir) if motion_model == "dqvae" else AnalyticMotionGenerator()
+    return predictor, generator
 
 
 # ---------------------------------------------------------------------------------------------
@@ -401,11 +415,18 @@ class DragMesh:
         generator: a motion generator; default from :func:`default_components`.
         n_points: points sampled on the object (default: the predictor's ``n_points``, else 1024).
         threads: torch CPU threads (None leaves torch's setting alone).
+        weights_dir, joint_model, motion_model: which default components to load, see
+            :func:`default_components` (used only for the components not given).
     """
 
-    def __init__(self, predictor=None, generator=None, n_points: int | None = None, threads: int | None = None):
+    def __init__(self, predictor=None, generator=None, n_points: int | None = None, threads: int | None = None,
+                 weights_dir=None, joint_model: str = "kppnet", motion_model: str = "dqvae"):
         if predictor is None or generator is None:
-            default_predictor, default_generator = default_components()
+            default_predictor, default_generator = default_components(
+                weights_dir,
+                joint_model if predictor is None else "geometric",
+                motion_model if generator is None else "analytic",
+            )
             predictor = predictor or default_predictor
             generator = generator or default_generator
         self.predictor = predictor

@@ -14,7 +14,9 @@ DOOR, DRAWER = DRAGS
 
 @pytest.fixture(scope="module")
 def pipeline():
-    return DragMesh()
+    # The pipeline's mechanics, on the deterministic components that need no weights; the shipped
+    # models have their own tests below.
+    return DragMesh(joint_model="geometric", motion_model="analytic")
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +178,25 @@ def test_combined_parts_export_as_one_object(pipeline, cabinet, tmp_path):
     assert len(asset.base_faces) == int((cabinet.face_labels == cabinet.part_index("body")).sum())
     written = results[0].export(tmp_path, "npz,json")
     assert sorted(p.name for paths in written.values() for p in paths) == ["cabinet_door.json", "cabinet_door.npz"]
+
+
+def test_shipped_models_open_the_door_and_pull_the_drawer_the_way_they_are_dragged(cabinet):
+    shipped = DragMesh()
+    assert shipped.predictor.name == "kppnet" and shipped.generator.name == "dqvae"
+    door = shipped.articulate(cabinet, *DOOR)
+    drawer = shipped.articulate(cabinet, *DRAWER)
+    assert door.joint.type == "revolute" and drawer.joint.type == "prismatic"
+    for result, (_, point, vector) in ((door, DOOR), (drawer, DRAWER)):
+        assert (moved(result, point) - point) @ np.asarray(vector) > 0
+    # The hinge is the door's vertical edge, the slide the drawer's front normal.
+    assert abs(door.joint.axis[1]) > 0.99
+    assert abs(drawer.joint.axis @ np.asarray(DRAWER[2]) / np.linalg.norm(DRAWER[2])) > 0.95
+
+
+def test_missing_weights_are_one_clear_error(tmp_path):
+    from dragmesh.errors import WeightsError
+
+    with pytest.raises(WeightsError, match="missing weights file"):
+        DragMesh(weights_dir=tmp_path)
+    with pytest.raises(InputError, match="unknown joint model"):
+        DragMesh(joint_model="oracle")

@@ -80,7 +80,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--jobs", metavar="FILE.jsonl", help="run a batch of jobs, one JSON object per line")
     parser.add_argument("--no-progress", action="store_true", help="batch: no progress bar")
+    add_model_arguments(parser)
     parser.set_defaults(func=run)
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """--weights, --joint-model, --motion-model: which components the pipeline loads."""
+    from dragmesh.pipeline import JOINT_MODELS, MOTION_MODELS
+
+    parser.add_argument("--weights", metavar="DIR", help="folder of the model weights (default: the shipped weights/)")
+    parser.add_argument("--joint-model", choices=JOINT_MODELS, default="kppnet",
+                        help="joint inference: the shipped KPP-Net or the geometric baseline (default kppnet)")
+    parser.add_argument("--motion-model", choices=MOTION_MODELS, default="dqvae",
+                        help="motion generation: the shipped DQ-VAE or the analytic motion (default dqvae)")
+
+
+def pipeline_from(args: argparse.Namespace):
+    """The DragMesh the model options ask for."""
+    from dragmesh.pipeline import DragMesh
+
+    return DragMesh(weights_dir=args.weights, joint_model=args.joint_model, motion_model=args.motion_model)
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -95,16 +114,14 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dragmesh.pipeline import DragMesh
-
     if args.jobs:
         if args.mesh:
             raise InputError("give either MESH or --jobs FILE, not both")
-        return run_batch(args, DragMesh())
+        return run_batch(args, pipeline_from(args))
     if not args.mesh:
         raise InputError("give a MESH file (or --jobs FILE.jsonl)")
     job = {key: getattr(args, key) for key in JOB_KEYS if hasattr(args, key)}
-    result, written = run_job(DragMesh(), job, args)
+    result, written = run_job(pipeline_from(args), job, args)
     if args.json:
         print(json.dumps(result.to_dict()))
     else:

@@ -6,16 +6,14 @@ normalise, infer the joint, generate the motion, project it onto the joint, map 
 ``inference`` = joint + motion + projection, the interactive path (target: 15 ms p50).
 
 Configurations timed side by side: ``shipped`` (what :class:`~dragmesh.pipeline.DragMesh` loads by
-default) and, when the models provide it, ``paper`` — the paper-sized configuration of the same
-architectures (4,096 points, width 512, 8 decoder layers, ~27.5 M parameters; untrained weights are
-fine for timing), built by the hook ``dragmesh.models.paper_sized_components()`` returning
-``(predictor, generator)``.
+default: KPP-Net + DQ-VAE), ``baseline`` (geometric joint + analytic motion) and ``paper``: the
+paper-sized configuration of the same architectures (4,096 points, width 512, 8 decoder layers,
+~27.9 M parameters, untrained: timing only) from :func:`dragmesh.models.paper_sized_components`.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import platform
 import tempfile
@@ -27,7 +25,6 @@ import numpy as np
 STAGES = ("load", "part", "sample", "joint", "motion", "projection", "output", "export")
 INFERENCE = ("joint", "motion", "projection")
 TARGET_MS = 15.0
-PAPER_HOOK = ("dragmesh.models", "paper_sized_components")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,6 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--export", default="glb,npz,json", metavar="FORMATS",
                         help="formats written in the export stage (default glb,npz,json; 'none' to skip)")
     parser.add_argument("--no-paper", action="store_true", help="skip the paper-sized configuration")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the geometric + analytic configuration")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.set_defaults(func=run)
 
@@ -79,17 +77,6 @@ def time_config(pipeline, mesh_path: str, part, point, vector, runs: int, warmup
     return {stage: percentiles(v) for stage, v in samples.items()}
 
 
-def paper_components():
-    """The paper-sized (predictor, generator) from the models' hook, or None while it is missing."""
-    module_name, attr = PAPER_HOOK
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    hook = getattr(module, attr, None)
-    return hook() if hook is not None else None
-
-
 def run(args: argparse.Namespace) -> int:
     import torch
 
@@ -116,14 +103,13 @@ def run(args: argparse.Namespace) -> int:
     formats = None if args.export.strip().lower() == "none" else parse_formats(args.export)
 
     configs: dict[str, Any] = {"shipped": DragMesh()}
+    if not args.no_baseline:
+        configs["baseline"] = DragMesh(joint_model="geometric", motion_model="analytic")
     notes = []
     if not args.no_paper:
-        paper = paper_components()
-        if paper is None:
-            notes.append("paper-sized configuration: not timed (dragmesh.models.paper_sized_components "
-                         "is not available yet)")
-        else:
-            configs["paper"] = DragMesh(*paper)
+        from dragmesh.models import paper_sized_components
+
+        configs["paper"] = DragMesh(*paper_sized_components())
 
     report: dict[str, Any] = {
         "mesh": mesh_path, "part": part, "runs": args.runs, "threads": args.threads, "frames": args.frames,

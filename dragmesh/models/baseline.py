@@ -56,31 +56,33 @@ def _frame_around(points: np.ndarray, normal: np.ndarray) -> np.ndarray:
     return np.stack([normal, e1, np.cross(normal, e1)])
 
 
-def part_frame(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Tight, gravity-aware box of a point set.
+def box_frames(points: np.ndarray) -> list[tuple[float, np.ndarray, np.ndarray, np.ndarray]]:
+    """The part's box in two candidate frames: gravity (+Y and the minimum-area rectangle of the
+    horizontal footprint) and PCA (the thinnest principal direction and the minimum-area rectangle
+    across it). A tilted part is boxed exactly by the second, a square one by the first.
 
-    points: (N, 3). Two candidate frames: the gravity frame (+Y and the minimum-area rectangle of
-    the horizontal footprint) and the PCA frame (the thinnest principal direction and the
-    minimum-area rectangle across it); the smaller box wins, with a slight preference for gravity
-    because real parts are mostly level. Returns centre (3,), axes (3, 3) with rows sorted by
-    decreasing extent, and extents (3,) between the 2nd and 98th percentiles (handles barely count).
+    points: (N, 3). Returns [(volume, centre (3,), axes (3, 3) rows sorted by decreasing extent,
+    extents (3,))], gravity first. Extents span the 0.5th to 99.5th percentiles: a stray point
+    barely counts, and an edge found this way lies within 0.5% of the part's size of the true one.
     """
     centre0 = points.mean(axis=0)
     q = points - centre0
     _, _, vt = np.linalg.svd(q, full_matrices=False)
-    best = None
-    for axes, bias in ((_frame_around(q, np.array([0.0, 1.0, 0.0])), 0.95), (_frame_around(q, vt[2]), 1.0)):
+    frames = []
+    for axes in (_frame_around(q, np.array([0.0, 1.0, 0.0])), _frame_around(q, vt[2])):
         local = q @ axes.T
-        lo, hi = np.percentile(local, 2, axis=0), np.percentile(local, 98, axis=0)
+        lo, hi = np.percentile(local, 0.5, axis=0), np.percentile(local, 99.5, axis=0)
         ext = np.maximum(hi - lo, 1e-9)
-        volume = float(np.prod(ext)) * bias
-        if best is None or volume < best[0]:
-            best = (volume, axes, lo, hi)
-    _, axes, lo, hi = best
-    extents = hi - lo
-    centre = centre0 + ((lo + hi) / 2) @ axes
-    order = np.argsort(-extents)
-    return centre, axes[order], extents[order]
+        order = np.argsort(-ext)
+        frames.append((float(np.prod(ext)), centre0 + ((lo + hi) / 2) @ axes, axes[order], ext[order]))
+    return frames
+
+
+def part_frame(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The tighter of :func:`box_frames`, with a slight preference for gravity because real parts
+    are mostly level. Returns centre (3,), axes (3, 3) rows by decreasing extent, extents (3,)."""
+    (v_g, *gravity), (v_p, *pca) = box_frames(points)
+    return tuple(gravity) if v_g * 0.95 <= v_p else tuple(pca)
 
 
 class GeometricJointPredictor:

@@ -194,7 +194,7 @@ def main(args: argparse.Namespace) -> int:
         opt.step()
         step += 1
         for k, v in losses.items():
-            running[k] = 0.98 * running.get(k, float(v)) + 0.02 * float(v)
+            running[k] = 0.98 * running.get(k, float(v.detach())) + 0.02 * float(v.detach())
         bar.update(1)
         bar.set_postfix(loss=f"{running['loss']:.3f}", axis=f"{running['axis_deg']:.1f}")
         if d.main and (step % 50 == 0):
