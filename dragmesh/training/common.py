@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import random
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,18 +54,12 @@ def seed_everything(seed: int) -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temp file beside ``path`` and rename, so a crash never leaves half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write to a temp file beside ``path`` and rename (the exporters' one atomic writer), so a
+    crash never leaves half a checkpoint or half the shipped weights."""
+    from dragmesh.export import write_bytes
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_bytes(path, data)
 
 
 def save_checkpoint(path: Path, **state) -> None:
