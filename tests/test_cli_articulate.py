@@ -124,3 +124,26 @@ def test_batch_all_good_exits_0(capsys, tmp_path):
     assert code == 0
     assert out == ""
     assert "3 of 3 jobs succeeded, 0 failed" in err
+
+
+def test_missing_or_corrupted_weights_are_one_line_exit_2(capsys, tmp_path):
+    import shutil
+
+    from dragmesh.models.joint_predictor import WEIGHTS_DIR
+
+    weights = tmp_path / "weights"
+    shutil.copytree(WEIGHTS_DIR, weights)
+    drag = ["--part", DOOR, "--drag-point", xyz(DOOR_P), "--drag-vector", xyz(DOOR_V), "--json"]
+    assert run(capsys, MESH, *drag, "--weights", weights)[0] == 0  # the copy itself is fine
+    blob = bytearray((weights / "motion.safetensors").read_bytes())
+    blob[len(blob) // 2] ^= 0xFF
+    (weights / "motion.safetensors").write_bytes(bytes(blob))
+    code, out, err = run(capsys, MESH, *drag, "--weights", weights)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "corrupted weights" in err and "motion.safetensors" in err
+    (weights / "joints.json").unlink()
+    code, out, err = run(capsys, MESH, *drag, "--weights", weights)
+    assert code == 2 and err.count("\n") == 1 and "missing weights file" in err and "joints.json" in err
+    # The baselines need no weights at all.
+    assert run(capsys, MESH, *drag, "--weights", weights, "--joint-model", "geometric",
+               "--motion-model", "analytic")[0] == 0
