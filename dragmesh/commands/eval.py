@@ -7,7 +7,8 @@ this module only routes to them.
 from __future__ import annotations
 
 import argparse
-import importlib
+
+from dragmesh.commands import register_routed
 
 # Model name -> (evaluation module, help line), in the order `dragmesh eval --help` lists them.
 EVALUATIONS: dict[str, tuple[str, str]] = {
@@ -17,15 +18,5 @@ EVALUATIONS: dict[str, tuple[str, str]] = {
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "eval",
-        help="evaluate a model on the benchmark split (joints, motion)",
-        description="Evaluate a shipped model on the benchmark split, beside its baselines.",
-    )
-    sub = parser.add_subparsers(dest="model", metavar="MODEL")
-    for name, (module, help_line) in EVALUATIONS.items():
-        p = sub.add_parser(name, help=help_line, description=importlib.import_module(module).__doc__,
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
-        importlib.import_module(module).add_arguments(p)
-        p.set_defaults(func=lambda args, module=module: importlib.import_module(module).main(args))
-    parser.set_defaults(func=lambda args: parser.print_help() or 2)
+    register_routed(subparsers, "eval", "evaluate a model on the benchmark split (joints, motion)",
+                    "Evaluate a shipped model on the benchmark split, beside its baselines.", EVALUATIONS)

@@ -75,6 +75,21 @@ def load_checkpoint(path: Path) -> dict:
     return torch.load(path, map_location="cpu", weights_only=False)
 
 
+def restore_checkpoint(path: Path, model: torch.nn.Module, opt: torch.optim.Optimizer) -> tuple[int, list, float]:
+    """Load a trainer's checkpoint into model and optimizer (and torch's RNG when saved).
+
+    Returns (step, history, elapsed seconds); (0, [], 0.0) when there is no checkpoint yet.
+    """
+    if not Path(path).exists():
+        return 0, [], 0.0
+    state = load_checkpoint(path)
+    model.load_state_dict(state["model"])
+    opt.load_state_dict(state["opt"])
+    if "torch_rng" in state:
+        torch.set_rng_state(state["torch_rng"])
+    return state["step"], state["history"], state.get("elapsed", 0.0)
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:

@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from dragmesh.models.kppnet import KPPNet, KPPNetConfig, kppnet_loss
 from dragmesh.training.common import (
-    load_checkpoint, plot_curves, save_checkpoint, save_weights, seed_everything, setup_distributed,
+    plot_curves, restore_checkpoint, save_checkpoint, save_weights, seed_everything, setup_distributed,
 )
 
 BATCH_KEYS = ("points", "mask", "drag_point", "drag_vector", "joint_type", "joint_axis", "joint_origin", "diag")
@@ -165,14 +165,8 @@ def main(args: argparse.Namespace) -> int:
     cfg = KPPNetConfig(n_points=args.points, width=args.width, hidden=args.hidden)
     model = KPPNet(cfg).to(d.device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    step, history, elapsed = 0, [], 0.0
     ckpt = args.out / "checkpoint.pt"
-    if args.resume and ckpt.exists():
-        state = load_checkpoint(ckpt)
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        step, history, elapsed = state["step"], state["history"], state.get("elapsed", 0.0)
-        torch.set_rng_state(state["torch_rng"])
+    step, history, elapsed = restore_checkpoint(ckpt, model, opt) if args.resume else (0, [], 0.0)
     net = model
     if d.world > 1:
         net = torch.nn.parallel.DistributedDataParallel(model)

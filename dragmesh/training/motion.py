@@ -33,7 +33,7 @@ from dragmesh.models.dqvae import (
     DQVAE, DQVAEConfig, count_parameters, dqvae_loss, drag_value, kl_weight, perturb_joint,
 )
 from dragmesh.training.common import (
-    load_checkpoint, plot_curves, save_checkpoint, save_weights, seed_everything, setup_distributed,
+    plot_curves, restore_checkpoint, save_checkpoint, save_weights, seed_everything, setup_distributed,
 )
 
 
@@ -299,13 +299,8 @@ def main(args: argparse.Namespace) -> int:
     cfg = model_config(args)
     model = DQVAE(cfg).to(d.device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    step, history, elapsed = 0, [], 0.0
     ckpt = args.out / "checkpoint.pt"
-    if args.resume and ckpt.exists():
-        state = load_checkpoint(ckpt)
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        step, history, elapsed = state["step"], state["history"], state.get("elapsed", 0.0)
+    step, history, elapsed = restore_checkpoint(ckpt, model, opt) if args.resume else (0, [], 0.0)
     net = torch.nn.parallel.DistributedDataParallel(model) if d.world > 1 else model
 
     # Per-rank streams; a resumed run continues on fresh data rather than replaying the start.
