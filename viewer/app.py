@@ -72,6 +72,8 @@ class ViewerOptions:
     frames: int = 16
     fps: float = 12.0
     title: str = "DragMesh"
+    # DragMesh(...) keyword arguments: weights_dir, joint_model, motion_model.
+    pipeline: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
 
@@ -91,7 +93,7 @@ class ViewerApp:
             raise DragMeshError(
                 f"cannot open a window ({exc}); set DISPLAY, or run under Xvfb (xvfb-run dragmesh view ...)"
             ) from None
-        self.session = Session(frames=options.frames)
+        self.session = Session(frames=options.frames, pipeline_options=options.pipeline)
         self.scene = GLScene()
         self.camera = OrbitCamera()
         self.panel = Panel({

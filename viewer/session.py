@@ -69,13 +69,14 @@ class Session:
     frames: frames of each generated trajectory (every part uses the same, so they export together).
     """
 
-    def __init__(self, frames: int = 16, pipeline: Any = None):
+    def __init__(self, frames: int = 16, pipeline: Any = None, pipeline_options: dict | None = None):
         self.frames = int(frames)
         self.mesh: PartMesh | None = None
         self.parts: list[PartState] = []
         self.frame: int | None = None
         self.history: list[tuple[list[PartState], int | None]] = []
         self._pipeline = pipeline
+        self._pipeline_options = dict(pipeline_options or {})
         self._pipeline_lock = threading.Lock()
         self._call_lock = threading.Lock()
         self._poses: dict[int, tuple] = {}  # label -> (joint, value, (4, 4)): one transform per change
@@ -89,7 +90,7 @@ class Session:
             if self._pipeline is None:
                 from dragmesh.pipeline import DragMesh
 
-                self._pipeline = DragMesh()
+                self._pipeline = DragMesh(**self._pipeline_options)
             return self._pipeline
 
     def warm_up(self) -> None:

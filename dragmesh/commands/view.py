@@ -10,6 +10,7 @@ import argparse
 import os
 import re
 
+from dragmesh.commands.articulate import add_model_arguments
 from dragmesh.errors import DragMeshError, InputError
 
 
@@ -57,6 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--bench-triangles", type=int, default=100_000,
                         help="triangles of the benchmark mesh (default 100000)")
     parser.add_argument("--json", action="store_true", help="with --bench: print the result as JSON")
+    add_model_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -85,5 +87,6 @@ def run(args: argparse.Namespace) -> int:
         mesh=args.mesh, labels=args.labels, up=up, size=args.size, record=args.record, out_dir=args.out,
         export_formats=args.export, export_on_release=args.export_on_release, frames=args.frames,
         fps=args.fps,
+        pipeline={"weights_dir": args.weights, "joint_model": args.joint_model, "motion_model": args.motion_model},
     )
     return run_viewer(options)
