@@ -215,3 +215,11 @@ def test_a_door_carries_its_dial_or_lever():
             T = joint_matrix(obj.parts[door].joint, obj.parts[door].value)
             normal = T[:3, :3] @ np.array([0.0, 0.0, 1.0])
             assert abs(abs(j.axis @ normal) - 1.0) < 1e-6
+
+
+def test_a_crowded_chest_with_centimetre_drawers_builds():
+    # Seed found by a training run that crashed: a drawer opening under 8 mm tall gave the drawer box a
+    # negative height and wall thickness.
+    obj = build_object("StorageFurniture", 879476749)
+    for part in obj.parts:
+        assert len(part.faces) and np.isfinite(part.vertices).all()

@@ -307,6 +307,8 @@ def drawer(
     bw = w - 2 * side_gap
     bh = box_height if box_height is not None else h * rng.uniform(0.55, 0.85)
     bh = min(bh, h - 0.008)
+    if bh <= 0.0:  # an opening under 8 mm tall (a crowded chest): a thin box rather than a crash
+        bh = 0.5 * h
     avail = depth - (z_front - fz0 if overlay is None else 0.0) - 0.006
     bd = avail * rng.uniform(0.8, 0.97)
     tw = wall if wall is not None else min(rng.uniform(0.008, 0.015), 0.15 * bw, 0.2 * bh)
