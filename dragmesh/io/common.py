@@ -40,6 +40,20 @@ class RawMesh:
             part_names=["part_0"],
         )
 
+    @classmethod
+    def from_chunks(cls, vertex_chunks, face_chunks, label_chunks, part_names, joints=None) -> "RawMesh":
+        """Concatenate per-part pieces (faces already offset into the joint vertex array); no pieces
+        at all give an empty single-part mesh, which ``load_mesh`` reports as empty."""
+        if not face_chunks:
+            return cls.single(np.zeros((0, 3)), np.zeros((0, 3), dtype=np.int64))
+        return cls(
+            vertices=np.concatenate(vertex_chunks),
+            faces=np.concatenate(face_chunks),
+            face_labels=np.concatenate(label_chunks),
+            part_names=part_names,
+            joints=joints or {},
+        )
+
 
 def unique_names(names: list[str | None]) -> list[str]:
     """Part names made non-empty and unique: a missing name becomes ``part_<i>``; a repeated one gets

@@ -98,14 +98,7 @@ def _read_parts(gltf, path: Path) -> RawMesh:
         if n_vertices > count_before:
             names.append(node.name or mesh.name or None)
 
-    if not face_chunks:
-        return RawMesh.single(np.zeros((0, 3)), np.zeros((0, 3), dtype=np.int64))
-    return RawMesh(
-        vertices=np.concatenate(vertex_chunks),
-        faces=np.concatenate(face_chunks),
-        face_labels=np.concatenate(label_chunks),
-        part_names=names,
-    )
+    return RawMesh.from_chunks(vertex_chunks, face_chunks, label_chunks, names)
 
 
 def _mesh_nodes(gltf):

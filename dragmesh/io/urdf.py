@@ -86,15 +86,8 @@ def load_urdf(path: Path) -> RawMesh:
             label_chunks.append(np.full(len(faces), label, dtype=np.int64))
             n_vertices += len(vertices)
 
-    if not face_chunks:
-        return RawMesh.single(np.zeros((0, 3)), np.zeros((0, 3), dtype=np.int64))
-    return RawMesh(
-        vertices=np.concatenate(vertex_chunks),
-        faces=np.concatenate(face_chunks),
-        face_labels=np.concatenate(label_chunks),
-        part_names=names,
-        joints=_part_joints(names, joints, poses, path),
-    )
+    part_joints = _part_joints(names, joints, poses, path) if face_chunks else {}
+    return RawMesh.from_chunks(vertex_chunks, face_chunks, label_chunks, names, part_joints)
 
 
 # ---------------------------------------------------------------------------- XML structure

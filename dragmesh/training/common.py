@@ -47,6 +47,16 @@ def setup_distributed() -> Dist:
     return Dist(rank=dist.get_rank(), world=dist.get_world_size(), local_rank=local, device=device)
 
 
+def add_run_arguments(p, out: str) -> None:
+    """The knobs every trainer shares: checkpoints, output, shipping, resume, seed, threads."""
+    p.add_argument("--ckpt-every", type=int, default=500)
+    p.add_argument("--out", type=Path, default=Path(out))
+    p.add_argument("--ship", type=Path, default=None, help="also write the final weights here (e.g. weights/)")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=1)
+
+
 def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed % 2**32)

@@ -22,7 +22,8 @@ from tqdm import tqdm
 
 from dragmesh.models.kppnet import KPPNet, KPPNetConfig, kppnet_loss
 from dragmesh.training.common import (
-    plot_curves, restore_checkpoint, save_checkpoint, save_weights, seed_everything, setup_distributed,
+    add_run_arguments, plot_curves, restore_checkpoint, save_checkpoint, save_weights, seed_everything,
+    setup_distributed,
 )
 
 BATCH_KEYS = ("points", "mask", "drag_point", "drag_vector", "joint_type", "joint_axis", "joint_origin", "diag")
@@ -42,12 +43,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--epoch-size", type=int, default=100_000, help="samples per on-the-fly epoch")
     p.add_argument("--val-every", type=int, default=1000)
     p.add_argument("--val-samples", type=int, default=512)
-    p.add_argument("--ckpt-every", type=int, default=500)
-    p.add_argument("--out", type=Path, default=Path("runs/joints"))
-    p.add_argument("--ship", type=Path, default=None, help="also write the final weights here (e.g. weights/)")
-    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--threads", type=int, default=1)
+    add_run_arguments(p, out="runs/joints")
 
 
 def collate(samples) -> dict[str, torch.Tensor]:

@@ -33,7 +33,8 @@ from dragmesh.models.dqvae import (
     DQVAE, DQVAEConfig, count_parameters, dqvae_loss, drag_value, kl_weight, perturb_joint,
 )
 from dragmesh.training.common import (
-    plot_curves, restore_checkpoint, save_checkpoint, save_weights, seed_everything, setup_distributed,
+    add_run_arguments, plot_curves, restore_checkpoint, save_checkpoint, save_weights, seed_everything,
+    setup_distributed,
 )
 
 
@@ -66,12 +67,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--val-every", type=int, default=1000)
     p.add_argument("--val-samples", type=int, default=200, help="benchmark samples (seen categories) per validation")
     p.add_argument("--bench", type=Path, default=None, help="benchmark folder (default: regenerate the slice)")
-    p.add_argument("--ckpt-every", type=int, default=500)
-    p.add_argument("--out", type=Path, default=Path("runs/motion"))
-    p.add_argument("--ship", type=Path, default=None, help="also write the final weights here (e.g. weights/)")
-    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--threads", type=int, default=1)
+    add_run_arguments(p, out="runs/motion")
 
 
 def model_config(args) -> DQVAEConfig:

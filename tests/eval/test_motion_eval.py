@@ -14,13 +14,7 @@ from dragmesh.models.dqvae import DQVAE, DQVAEConfig, MotionGenerator
 from dragmesh.training.common import save_weights
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny tensors: more threads only add barrier waits (and the CI box may be busy)."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 TINY = dict(n_points=128, k_local=8, point_width=16, joint_dim=16, drag_dim=16, cond_dim=32, latent_dim=4,
