@@ -91,8 +91,9 @@ MOTION_MODELS = ("dqvae", "analytic")
 def default_components(weights_dir=None, joint_model: str = "kppnet", motion_model: str = "dqvae"):
     """The (joint predictor, motion generator) a :class:`DragMesh` uses.
 
-    joint_model: "kppnet" (the shipped KPP-Net with geometric snap) or "geometric" (the
-    no-learning baseline). motion_model: "dqvae" (the shipped DQ-VAE) or "analytic" (the joint's
+    joint_model: "kppnet" (the shipped KPP-Net with geometric snap, its type from the part-frame
+    type classifier when ``types.*`` is shipped beside it) or "geometric" (the no-learning
+    baseline). motion_model: "dqvae" (the shipped DQ-VAE) or "analytic" (the joint's
     motion linear in its value). The learned ones load from ``weights_dir`` (default: the
     repository's ``weights/``) and raise WeightsError when their files are missing or corrupted.
     """

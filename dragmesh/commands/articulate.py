@@ -90,7 +90,7 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--weights", metavar="DIR", help="folder of the model weights (default: the shipped weights/)")
     parser.add_argument("--joint-model", choices=JOINT_MODELS, default="kppnet",
-                        help="joint inference: the shipped KPP-Net or the geometric baseline (default kppnet)")
+                        help="joint inference: the shipped KPP-Net (with its type classifier) or the geometric baseline (default kppnet)")
     parser.add_argument("--motion-model", choices=MOTION_MODELS, default="dqvae",
                         help="motion generation: the shipped DQ-VAE or the analytic motion (default dqvae)")
 

@@ -15,9 +15,10 @@ from dragmesh.commands import register_routed
 TRAINERS: dict[str, tuple[str, str]] = {
     "joints": ("dragmesh.training.joints", "train the joint predictor (type classifier + KPP-Net)"),
     "motion": ("dragmesh.training.motion", "train the motion generator (DQ-VAE)"),
+    "types": ("dragmesh.training.types", "train the joint-type classifier (part-frame TypeNet)"),
 }
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    register_routed(subparsers, "train", "train a model (joints, motion)",
+    register_routed(subparsers, "train", "train a model (joints, motion, types)",
                     "Train a model from the procedural generator; see each model's --help for its knobs.", TRAINERS)

@@ -1,8 +1,10 @@
 """`dragmesh eval joints`: joint inference on the benchmark split, learned model against baselines.
 
 Rows, all on the same samples in the same run:
-- ``kppnet+snap`` / ``kppnet``: the shipped KPP-Net with and without geometric refinement (when
-  ``weights/joints.*`` exist);
+- ``typenet+kppnet+snap``: the shipped predictor, types from the part-frame classifier
+  (``weights/types.*``), axis and pivot from KPP-Net refined by geometry;
+- ``kppnet+snap`` / ``kppnet``: KPP-Net alone (its own type head) with and without geometric
+  refinement (when ``weights/joints.*`` exist);
 - ``geometric``: the no-learning baseline (part box + drag, :mod:`dragmesh.models.baseline`).
 
 Each sample is evaluated twice: with the person-like (perturbed) drag and with the exact drag.
@@ -107,9 +109,13 @@ def default_predictors(weights_dir: Path | None = None) -> dict:
     from dragmesh.models.joint_predictor import WEIGHTS_DIR, load_joint_predictor
 
     predictors = {}
+    folder = weights_dir or WEIGHTS_DIR
     try:
-        predictors["kppnet+snap"] = load_joint_predictor(weights_dir or WEIGHTS_DIR, snap=True)
-        predictors["kppnet"] = load_joint_predictor(weights_dir or WEIGHTS_DIR, snap=False)
+        shipped = load_joint_predictor(folder, snap=True)
+        if shipped.types is not None:
+            predictors["typenet+kppnet+snap"] = shipped
+        predictors["kppnet+snap"] = load_joint_predictor(folder, snap=True, types=False)
+        predictors["kppnet"] = load_joint_predictor(folder, snap=False, types=False)
     except WeightsError as exc:
         print(f"dragmesh: note: no learned joint model ({exc}); baseline only")
     predictors["geometric"] = GeometricJointPredictor()

@@ -21,6 +21,13 @@ truth; the ground truth tilted 3° and shifted 1.5 % of the diagonal in seeded r
 prediction when there is one. Groups: seen / held-out
 categories x perturbed / exact drags. Latency: one drag through the DQ-VAE, batch 1,
 ``torch.set_num_threads(2)``, timed separately on an otherwise idle process (``measure_latency``).
+
+Sampling: the rows above score the default trajectory (z = the prior mean). For the DQ-VAE on the
+ground-truth joint, ``--samples K`` motions per drag (sample 0 the default, the others z drawn from
+the prior) also give, per group (:func:`sampling_measures`): how much they differ (the spread of
+their timing and extent along the joint, the distance between the part's points they move) and
+whether the drawn ones are still plausible (monotone along the joint, with the drag, violation).
+The analytic baseline has one trajectory per drag: its spread is 0 by construction.
 """
 
 from __future__ import annotations
@@ -42,6 +49,14 @@ PART_POINTS = 256  # points of the moving part the measures move
 # The "noisy joint" rows: the ground-truth joint tilted and shifted by these (a predictor-like joint).
 NOISY_TILT_DEG = 3.0
 NOISY_SHIFT = 0.015
+SAMPLES = 8  # motions per drag in the sampling section, the default included
+SAMPLING = ("mid_std", "extent_std", "pairwise", "monotone", "dir", "violation")
+# A drawn motion is monotone unless its projected value steps back by more than this fraction of
+# the default's final value (float noise and the raw output's small corrections are not a reversal).
+MONOTONE_TOL = 0.01
+# Drags whose default moves the joint less than this (radians / model units) have no timing to
+# compare: they are left out of the progress and extent spreads.
+MIN_VALUE = 1e-4
 
 
 def part_points(points: np.ndarray, mask: np.ndarray, k: int = PART_POINTS) -> np.ndarray:
@@ -106,6 +121,41 @@ def motion_metrics(pred, true, joint: Joint, part: np.ndarray, drag_point, drag_
     return out
 
 
+def sampling_measures(trajs, true, joint: Joint, part: np.ndarray, drag_point, drag_vector, diag: float) -> dict:
+    """Diversity and plausibility of K motions (K, T, 8) of one drag, trajs[0] the default.
+
+    true (T, 8): the ground truth; the rest as in :func:`motion_metrics`. Each motion is projected
+    onto the joint (values (K, T)). mid_std: the std over the K motions of their progress at
+    tau = 1/2 (value / the motion's own final value; NaN for a drag of almost nothing); extent_std:
+    the std of their final values / the default's; pairwise: the mean distance between the part's
+    points as two motions move them, over pairs and frames, / diag. Over the K - 1 drawn motions:
+    monotone (% whose value never steps back by more than MONOTONE_TOL of the default's final),
+    dir (% that move the dragged point with the drag), violation (mean, / diag).
+    """
+    t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float64))
+    trajs, x = t(trajs), t(part)
+    k, frames = trajs.shape[:2]
+    values = project_dq_to_value(joint.is_revolute, t(joint.axis), t(joint.origin), trajs,
+                                 x.expand(k, frames, -1, -1)).numpy()  # (K, T)
+    final = values[:, -1]
+    moves = abs(final[0]) > MIN_VALUE and np.all(np.abs(final) > MIN_VALUE)
+    tau = np.linspace(0.0, 1.0, frames)
+    mid = np.array([np.interp(0.5, tau, v) for v in values]) / np.where(moves, final, 1.0)
+    moved = dq_apply(trajs, x)  # (K, T, N, 3)
+    pair = (moved[:, None] - moved[None]).norm(dim=-1).mean((-1, -2)).numpy()  # (K, K)
+    steps = np.diff(values[1:] * (1.0 if final[0] >= 0 else -1.0), axis=1)
+    tol = MONOTONE_TOL * max(abs(final[0]), MIN_VALUE)
+    drawn = [motion_metrics(m, true, joint, part, drag_point, drag_vector, diag) for m in trajs[1:].numpy()]
+    return {
+        "mid_std": float(mid.std()) if moves else float("nan"),
+        "extent_std": float((final / final[0]).std()) if moves else float("nan"),
+        "pairwise": float(pair[np.triu_indices(k, 1)].mean()) / diag,
+        "monotone": 100.0 * float(np.mean(np.all(steps >= -tol, axis=1))),
+        "dir": float(np.mean([m["dir"] for m in drawn])),
+        "violation": float(np.mean([m["violation"] for m in drawn])),
+    }
+
+
 def summarize_rows(records: list[dict]) -> dict:
     """Mean of each measure over records (NaN-free), plus medians of traj and the count."""
     out = {"n": len(records)}
@@ -115,6 +165,16 @@ def summarize_rows(records: list[dict]) -> dict:
         out[k] = float(vals.mean()) if vals.size else float("nan")
     traj = np.array([r["traj"] for r in records])
     out["traj_median"] = float(np.median(traj)) if traj.size else float("nan")
+    return out
+
+
+def summarize_sampling(records: list[dict]) -> dict:
+    """Mean of each :func:`sampling_measures` figure over drags (NaN-free), plus the count."""
+    out = {"n": len(records)}
+    for k in SAMPLING:
+        vals = np.array([r[k] for r in records], dtype=np.float64)
+        vals = vals[np.isfinite(vals)]
+        out[k] = float(vals.mean()) if vals.size else float("nan")
     return out
 
 
@@ -166,15 +226,18 @@ def measure_latency(generator, samples, threads: int = 2, n: int = 50) -> dict:
 
 
 def evaluate(samples, generator, predictor=None, frames: int = 16, latency_threads: int = 2,
-             progress: bool = False) -> dict:
-    """Rows x groups of :func:`summarize_rows` over benchmark samples, and the DQ-VAE's latency.
+             progress: bool = False, n_samples: int = SAMPLES) -> dict:
+    """Rows x groups of :func:`summarize_rows` over benchmark samples, the sampling section (groups
+    of :func:`summarize_sampling`, when n_samples > 1) and the DQ-VAE's latency.
 
     generator: a :class:`~dragmesh.models.dqvae.MotionGenerator` (or None for baselines only);
-    predictor: a joint predictor (see :func:`load_predictor`) or None.
+    predictor: a joint predictor (see :func:`load_predictor`) or None; n_samples: motions per drag
+    of the sampling section, the default included (seeded by the sample's index).
     """
     from dragmesh.data.splits import is_held_out
 
     records: dict[tuple[str, str], list[dict]] = {}
+    sampling: dict[str, list[dict]] = {}
     items = samples
     if progress:
         from tqdm import tqdm
@@ -199,14 +262,24 @@ def evaluate(samples, generator, predictor=None, frames: int = 16, latency_threa
                     motion_metrics(base, s.traj, joint, *args))
                 if generator is None:
                     continue
-                traj = generator.generate(s.points, s.mask, joint, s.drag_point, s.drag_vector, value, frames)[0]
+                k = n_samples if joint is gt_joint else 1
+                trajs = generator.generate(s.points, s.mask, joint, s.drag_point, s.drag_vector, value, frames,
+                                           samples=k, seed=i)
                 records.setdefault((f"dqvae ({source})", group), []).append(
-                    motion_metrics(traj, s.traj, joint, *args))
+                    motion_metrics(trajs[0], s.traj, joint, *args))
+                if k > 1:
+                    sampling.setdefault(group, []).append(sampling_measures(trajs, s.traj, joint, *args))
     rows = [{"row": r, "group": g, **summarize_rows(recs)} for (r, g), recs in records.items()]
     order = [f"{m} ({j} joint)" for j in ("GT", "noisy", "predicted") for m in ("dqvae", "analytic")] + ["oracle"]
     groups = ["seen / perturbed", "seen / exact", "held-out / perturbed", "held-out / exact"]
     rows.sort(key=lambda r: (groups.index(r["group"]) if r["group"] in groups else 9, order.index(r["row"])))
     out = {"rows": rows, "predicted_joints": predictor is not None}
+    if sampling:
+        out["sampling"] = {
+            "samples": n_samples,
+            "rows": [{"group": g, **summarize_sampling(sampling[g])} for g in groups if g in sampling],
+            "analytic": {"mid_std": 0.0, "extent_std": 0.0, "pairwise": 0.0},  # one motion per drag
+        }
     if generator is not None and samples:
         out["latency_ms"] = measure_latency(generator, samples, latency_threads)
     return out
@@ -225,6 +298,18 @@ def format_table(result: dict) -> str:
             lines += ["", f"[{group}]  (distances in % of the bbox diagonal)", head]
         vals = "".join(f"{r[k] * s:8.2f}" if np.isfinite(r[k]) else f"{'-':>8s}" for k, _, s in cols)
         lines.append(f"{r['row']:28s}{vals}{r['n']:6d}")
+    if "sampling" in result:
+        sam = result["sampling"]
+        cols = [("mid_std", "mid±%", 100), ("extent_std", "ext±%", 100), ("pairwise", "pair%", 100),
+                ("monotone", "mono%", 1), ("dir", "dir%", 1), ("violation", "viol%", 100)]
+        lines += ["", f"DQ-VAE sampling, GT joint, {sam['samples']} motions per drag (sample 0 = the default):",
+                  "spread of the progress at mid-time and of the extent, part-point distance between motions;",
+                  "monotone, direction and violation of the drawn motions",
+                  f"{'':28s}" + "".join(f"{c[1]:>8s}" for c in cols) + f"{'n':>6s}"]
+        for r in sam["rows"]:
+            vals = "".join(f"{r[k] * s:8.2f}" if np.isfinite(r[k]) else f"{'-':>8s}" for k, _, s in cols)
+            lines.append(f"{r['group']:28s}{vals}{r['n']:6d}")
+        lines += ["(analytic baseline: one trajectory per drag, so its spreads are 0 by construction)"]
     if "latency_ms" in result:
         lat = result["latency_ms"]
         lines += ["", f"DQ-VAE latency, batch 1, {lat['threads']} threads: p50 {lat['p50']:.2f} ms, p95 {lat['p95']:.2f} ms"]
@@ -240,6 +325,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="benchmark folder written by `dragmesh data bench` (default: regenerate it in memory)")
     p.add_argument("--weights", type=Path, default=None, help="folder with motion.* (and joints.*); default: the shipped weights/")
     p.add_argument("--baselines-only", action="store_true", help="no DQ-VAE rows (no weights needed)")
+    p.add_argument("--samples", type=int, default=SAMPLES, metavar="K",
+                   help="DQ-VAE motions per drag for the sampling section, the default included (1: no section)")
     p.add_argument("--threads", type=int, default=1, help="torch threads for the evaluation")
     p.add_argument("--latency-threads", type=int, default=2, help="torch threads for the latency figure (SPEC: 2)")
     p.add_argument("--progress", action="store_true")
@@ -278,7 +365,8 @@ def main(args: argparse.Namespace) -> int:
     generator = None if args.baselines_only else MotionGenerator(weights)
     predictor = load_predictor(weights)
     samples = bench_samples(args.bench, args.limit)
-    result = evaluate(samples, generator, predictor, latency_threads=args.latency_threads, progress=args.progress)
+    result = evaluate(samples, generator, predictor, latency_threads=args.latency_threads, progress=args.progress,
+                      n_samples=args.samples)
     result["command"] = "dragmesh eval motion" + (f" --limit {args.limit}" if args.limit else "")
     if generator is not None:
         result["weights"] = {"sha256": generator.meta.get("sha256"), "steps": generator.meta.get("steps")}

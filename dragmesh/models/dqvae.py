@@ -13,17 +13,27 @@ The paper's design (SPEC §2), sized for a laptop CPU:
 - a non-autoregressive Transformer decoder over T frame tokens (sinusoidal positions of the frame
   time tau = t / (T - 1), so any T works) with FiLM from the joint prior after every layer,
   x <- x * (1 + gamma) + beta;
-- 8 numbers per frame, made into a unit dual quaternion (qr normalised, qd ⟂ qr).
+- 9 numbers per frame: a progress correction s_t and 8 numbers made into a unit dual quaternion
+  (qr normalised, qd ⟂ qr).
 
 Everything the network sees and says is expressed in the *joint frame*: z along the joint axis, the
 origin at the pivot, x towards the drag point. There, the motion a joint allows is a rotation about
 z or a slide along z, whatever the object's pose, so the decoder only has to learn the easing and
-the corrections of an imperfect joint. Each frame's 8 numbers are added to the joint's own motion at
-the drag-projected value times tau (zero-initialised head: an untrained model is the analytic
-trajectory), then normalised and mapped back to the model frame. The sum is a general dual
-quaternion, so the raw output can leave the joint's one-parameter family and its kinematic
-violation is a measurement, not a guarantee; the exact projection is a later step
+the corrections of an imperfect joint. Each frame's base is the joint's own motion at the
+drag-projected value times tau (1 + s_t): s_t re-times the motion (easing) and changes its extent
+along the joint itself, so timing costs no kinematic violation. The 8 other numbers are added to
+that base (zero-initialised head: an untrained model is the analytic trajectory, linear in tau),
+then normalised and mapped back to the model frame. The sum is a general dual quaternion, so the
+raw output can leave the joint's one-parameter family and its kinematic violation is a measurement,
+not a guarantee; the exact projection is a later step
 (:func:`dragmesh.geometry.joints.project_dq_to_value`).
+
+The benchmark's ground truth is linear in the joint value, which leaves a latent nothing to carry.
+Training therefore re-times each target along its ground-truth joint with a random, zero-mean
+easing and extent (``dragmesh.training.motion``): the posterior, which sees the target's progress
+frame by frame, hands the timing to the decoder through z, and because the variation is zero-mean,
+z = the prior mean decodes the linear default while samples of z ease in or out and go a little
+shorter or further.
 
 Training conditions on ground-truth joints with noise added (axis tilted a few degrees, pivot moved
 ~1-2 % of the diagonal) so the model tolerates predicted ones; nothing at inference uses ground
@@ -71,9 +81,11 @@ class DQVAEConfig:
     n_layers: int = 3
     ff_dim: int = 256
     pos_freqs: int = 8  # sinusoidal frame-time features: sin/cos(2^k pi tau), k < pos_freqs
-    frames: int = 16  # T of the training targets (the posterior reads T x 8 numbers)
-    out_scale: float = 0.01  # the head's output is scaled by this: corrections are small, and
-    # Adam's first steps on a zero-initialised head would otherwise swamp them
+    frames: int = 16  # T of the training targets (the posterior reads T x 9 numbers)
+    out_scale: float = 0.01  # the head's dual-quaternion output is scaled by this: corrections are
+    # small, and Adam's first steps on a zero-initialised head would otherwise swamp them
+    progress_scale: float = 0.1  # the same for the progress correction s_t, which must reach
+    # easings of tens of percent
     # -- losses (weights of dqvae_loss)
     loss_points: int = 64  # part points per sample the point losses move
     chamfer_points: int = 32  # of those, how many enter the Chamfer term
@@ -89,6 +101,12 @@ class DQVAEConfig:
     axis_noise_deg: float = 3.0  # half-normal tilt of the axis, degrees
     pivot_noise: float = 0.015  # normal offset of the pivot, fraction of the bbox diagonal (norm)
     p_clean: float = 0.25  # fraction of samples trained on the exact joint
+    # -- ground-truth variation in training (dragmesh.training.motion.ease_profile): zero-mean, so
+    # the mean target is the linear one
+    ease_a: float = 1.0  # (a, b) uniform in the diamond |a| / ease_a + |b| / ease_b <= 1; each <= 1
+    ease_b: float = 1.0  # keeps every profile monotone (a: ease out / in; b = -1: smoothstep)
+    extent: float = 0.15  # extent change c uniform in +-extent (the motion ends at (1 + c) x value)
+    p_linear: float = 0.25  # fraction of samples left exactly linear
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -186,7 +204,7 @@ class DQVAE(nn.Module):
         self.drag_encoder = mlp([3 + 3 + 1 + 1 + 3, cfg.drag_dim, cfg.drag_dim])
         self.condition = mlp([6 * w + cfg.joint_dim + cfg.drag_dim, cfg.cond_dim, cfg.cond_dim])
         self.prior = mlp([cfg.cond_dim, cfg.cond_dim, 2 * cfg.latent_dim])
-        self.posterior = mlp([cfg.cond_dim + 8 * cfg.frames, cfg.cond_dim, 2 * cfg.latent_dim])
+        self.posterior = mlp([cfg.cond_dim + 9 * cfg.frames, cfg.cond_dim, 2 * cfg.latent_dim])
         self.frame_pos = nn.Linear(2 * cfg.pos_freqs, cfg.d_model)
         self.token = nn.Linear(cfg.cond_dim + cfg.latent_dim, cfg.d_model)
         self.layers = nn.ModuleList(
@@ -198,7 +216,7 @@ class DQVAE(nn.Module):
         )
         self.films = nn.ModuleList(nn.Linear(cfg.joint_dim, 2 * cfg.d_model) for _ in range(cfg.n_layers))
         self.out_norm = nn.LayerNorm(cfg.d_model)
-        self.head = nn.Linear(cfg.d_model, 8)
+        self.head = nn.Linear(cfg.d_model, 9)  # 8 dual-quaternion numbers, then s_t
         # Zero FiLM and zero head: an untrained model decodes the analytic joint motion.
         for film in self.films:
             nn.init.zeros_(film.weight)
@@ -247,7 +265,8 @@ class DQVAE(nn.Module):
     # -- decoder ----------------------------------------------------------------------------------
 
     def decode(self, cond, j, frame, is_revolute, value, z, frames: int) -> torch.Tensor:
-        """Raw unit dual quaternions (B, T, 8) in the model frame."""
+        """Raw unit dual quaternions (B, T, 8) in the model frame: per frame, the joint's motion at
+        value x tau (1 + s_t) plus a tau-scaled general correction."""
         cfg = self.cfg
         tau = frame_times(frames, cond.device).to(cond.dtype)
         h = self.frame_pos(sinusoid(tau, cfg.pos_freqs)).unsqueeze(0) + self.token(torch.cat([cond, z], -1)).unsqueeze(1)
@@ -255,24 +274,39 @@ class DQVAE(nn.Module):
             h = layer(h)
             gamma, beta = film(j).unsqueeze(1).chunk(2, dim=-1)
             h = h * (1 + gamma) + beta
-        delta = cfg.out_scale * self.head(self.out_norm(h))  # (B, T, 8)
-        base = local_joint_motion(is_revolute[:, None].expand(-1, frames), value[:, None] * tau)
+        out = self.head(self.out_norm(h))  # (B, T, 9)
+        delta, stretch = cfg.out_scale * out[..., :8], cfg.progress_scale * out[..., 8]
+        base = local_joint_motion(is_revolute[:, None].expand(-1, frames), value[:, None] * tau * (1 + stretch))
         local = dq_normalize(base + tau[None, :, None] * delta)
         f = frame.unsqueeze(1)
         return dq_multiply(dq_multiply(f, local), dq_conjugate(f))
 
     def latent(self, cond, target=None, frame=None, is_revolute=None, value=None):
-        """(prior_mu, prior_logvar, post_mu, post_logvar); the posterior only with a target."""
+        """(prior_mu, prior_logvar, post_mu, post_logvar); the posterior only with a target.
+
+        The posterior reads, per frame, the target's dual-quaternion residual from the linear joint
+        motion and its progress along the joint (the target projected onto the joint, / value):
+        the progress is the timing and extent that z has to carry, in the terms the decoder's s_t
+        speaks.
+        """
         p_mu, p_lv = self.prior(cond).chunk(2, dim=-1)
         if target is None:
             return p_mu, p_lv, None, None
         t = target.shape[1]
+        tau = frame_times(t, cond.device).to(cond.dtype)
         f = frame.unsqueeze(1)
         local = dq_multiply(dq_multiply(dq_conjugate(f), target), f)
-        base = local_joint_motion(is_revolute[:, None].expand(-1, t), value[:, None] * frame_times(t, cond.device))
+        base = local_joint_motion(is_revolute[:, None].expand(-1, t), value[:, None] * tau)
         sign = torch.where((local[..., :4] * base[..., :4]).sum(-1, keepdim=True) < 0, -1.0, 1.0)
-        residual = 10.0 * (local * sign - base)  # what the joint alone does not explain
-        q_mu, q_lv = self.posterior(torch.cat([cond, residual.flatten(1)], -1)).chunk(2, dim=-1)
+        local = local * sign  # the sign of the linear motion, so angles run on past pi continuously
+        residual = 10.0 * (local - base)  # what the joint alone does not explain
+        along = torch.where(is_revolute[:, None], 2 * torch.atan2(local[..., 3], local[..., 0]),
+                            dq_translation(local)[..., 2])
+        # Drags of (almost) nothing have no progress to speak of: a floor on |value|, and a clamp.
+        safe = value + torch.where(value < 0, -1.0, 1.0) * 1e-3
+        progress = (along / safe[:, None]).clamp(-1.0, 2.0)
+        timing = 5.0 * (progress - tau)  # the deviation from linear, to unit scale
+        q_mu, q_lv = self.posterior(torch.cat([cond, residual.flatten(1), timing], -1)).chunk(2, dim=-1)
         return p_mu, p_lv, q_mu, q_lv
 
     def forward(self, points, mask, is_revolute, axis, origin, drag_point, drag_vector, value,

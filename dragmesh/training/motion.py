@@ -11,9 +11,11 @@ batches go into a replay pool and each step trains on a random batch of the pool
 seen about ``--reuse`` times, each time with a new yaw, point subset, drag variant and joint noise.
 
 Each training batch: a random rotation about +Y applied to inputs and targets together (SPEC §3);
-the exact drag instead of the person-like one for a fraction ``--p-exact``; the ground-truth joint
-with noise (axis tilt, pivot offset; cfg) as the joint prior, and the drag-projected value on that
-noisy joint, clamped to known limits, exactly as inference computes it from a predicted joint.
+the exact drag instead of the person-like one for a fraction ``--p-exact``; the target re-timed
+along its ground-truth joint with a random zero-mean easing and extent (:func:`ease_profile`), so
+the latent has something to carry; the ground-truth joint with noise (axis tilt, pivot offset;
+cfg) as the joint prior, and the drag-projected value on that noisy joint, clamped to known limits,
+exactly as inference computes it from a predicted joint.
 """
 
 from __future__ import annotations
@@ -29,13 +31,22 @@ import torch
 from tqdm import tqdm
 
 from dragmesh.geometry.dualquat import axis_angle_to_quat, dq_conjugate, dq_multiply
+from dragmesh.geometry.joints import joint_dq
 from dragmesh.models.dqvae import (
-    DQVAE, DQVAEConfig, count_parameters, dqvae_loss, drag_value, kl_weight, perturb_joint,
+    DQVAE, DQVAEConfig, count_parameters, dqvae_loss, drag_value, frame_times, kl_weight, perturb_joint,
 )
 from dragmesh.training.common import (
     add_run_arguments, plot_curves, restore_checkpoint, save_checkpoint, save_weights, seed_everything,
     setup_distributed,
 )
+
+
+def fraction(text: str) -> float:
+    """An argparse type: a number in [0, 1]."""
+    x = float(text)
+    if not 0.0 <= x <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1], got {text}")
+    return x
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -55,6 +66,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kl-warmup", type=int, default=d.kl_warmup)
     p.add_argument("--axis-noise", type=float, default=d.axis_noise_deg, help="joint-prior axis noise, degrees")
     p.add_argument("--pivot-noise", type=float, default=d.pivot_noise, help="joint-prior pivot noise, / diag")
+    p.add_argument("--ease-a", type=fraction, default=d.ease_a, help="target easing range, ease-out / ease-in term")
+    p.add_argument("--ease-b", type=fraction, default=d.ease_b, help="target easing range, ease-in-out term")
+    p.add_argument("--extent", type=float, default=d.extent, help="target extent change, +- fraction of the value")
+    p.add_argument("--p-linear", type=fraction, default=d.p_linear, help="fraction of targets left linear")
     # Data.
     p.add_argument("--p-exact", type=float, default=0.25, help="fraction of samples with the exact drag")
     p.add_argument("--shards", type=Path, default=None, help="folder of training shards; default: generate on the fly")
@@ -75,6 +90,7 @@ def model_config(args) -> DQVAEConfig:
         n_points=args.points, point_width=args.width, d_model=args.d_model, n_layers=args.layers,
         latent_dim=args.latent, kl_max=args.kl_max, kl_warmup=args.kl_warmup,
         axis_noise_deg=args.axis_noise, pivot_noise=args.pivot_noise,
+        ease_a=args.ease_a, ease_b=args.ease_b, extent=args.extent, p_linear=args.p_linear,
     )
 
 
@@ -139,23 +155,72 @@ def yaw(batch: dict[str, torch.Tensor], gen: torch.Generator) -> dict[str, torch
     return out
 
 
+def ease_profile(tau: torch.Tensor, a: torch.Tensor, b: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+    """Progress (B, T), as a fraction of the ground-truth final value, of a re-timed motion at
+    frame times tau (T,), for easings a, b and extent changes c (B,):
+
+        (tau + a tau (1 - tau) + b tau (1 - tau) (1 - 2 tau)) (1 + c).
+
+    0 at tau = 0, 1 + c at tau = 1, linear for a = b = c = 0. a > 0 eases out, a < 0 eases in;
+    b = -1 is smoothstep (ease in and out), b = +1 its inverse. The slope is at least
+    (1 - |a| - |b|) (1 + c), so |a| + |b| <= 1 (and c > -1) keeps the motion monotone.
+    """
+    t = tau[None]
+    bump = t * (1 - t)
+    return (t + a[:, None] * bump + b[:, None] * bump * (1 - 2 * t)) * (1 + c[:, None])
+
+
+def draw_timing(final: torch.Tensor, limits: torch.Tensor, cfg: DQVAEConfig,
+                gen: torch.Generator | None) -> tuple[torch.Tensor, ...]:
+    """Easings a, b and extent changes c (B,) for :func:`ease_profile` of motions to final (B,)
+    within limits (B, 2) (NaN = unknown): (a, b) uniform in the diamond |a| / cfg.ease_a +
+    |b| / cfg.ease_b <= 1 (so |a| + |b| <= 1: monotone), c uniform in +-cfg.extent narrowed to the
+    room the limit ahead leaves, and all three 0 for a fraction cfg.p_linear.
+
+    Every draw is zero-mean, so the mean target is the linear motion that z = the prior mean should
+    give. Many drags end at a limit; clamping a symmetric c there would shorten them on average.
+    """
+    r = torch.rand(4, len(final), generator=gen)
+    u, v, w = 2 * r[:3] - 1
+    keep = (r[3] >= cfg.p_linear).to(final.dtype)
+    ahead = torch.where(final < 0, limits[:, 0], limits[:, 1])
+    room = torch.nan_to_num(ahead / final - 1.0, nan=math.inf, posinf=math.inf, neginf=math.inf).clamp(0.0, cfg.extent)
+    return 0.5 * (u + v) * cfg.ease_a * keep, 0.5 * (u - v) * cfg.ease_b * keep, w * room * keep
+
+
+def retimed_target(is_revolute: torch.Tensor, axis: torch.Tensor, origin: torch.Tensor, final: torch.Tensor,
+                   limits: torch.Tensor, a: torch.Tensor, b: torch.Tensor, c: torch.Tensor, frames: int) -> torch.Tensor:
+    """The ground-truth joints' exact motions (B, T, 8) at values final x :func:`ease_profile`,
+    clamped to the limits (B, 2) where they are known (NaN = unknown; relative to the current
+    state). is_revolute (B,) bool; axis, origin (B, 3): the true joint; final (B,): its final value."""
+    values = final[:, None] * ease_profile(frame_times(frames).to(final.dtype), a, b, c)
+    lo = torch.nan_to_num(limits[:, :1], nan=-math.inf)
+    hi = torch.nan_to_num(limits[:, 1:], nan=math.inf)
+    values = torch.maximum(torch.minimum(values, hi), lo)
+    return joint_dq(is_revolute[:, None], axis[:, None], origin[:, None], values)
+
+
 def model_inputs(batch: dict[str, torch.Tensor], cfg: DQVAEConfig, gen: torch.Generator | None,
                  p_exact: float = 0.0, noise: bool = True) -> dict[str, torch.Tensor]:
-    """What the model and the loss get: a point subset, the drag (exact for a fraction p_exact, with
-    its trajectory), the noisy joint prior and its drag-projected value, part points for the loss."""
+    """What the model and the loss get: a point subset, the drag (exact for a fraction p_exact), its
+    trajectory re-timed along the true joint (:func:`draw_timing`), the noisy joint prior and its
+    drag-projected value, part points for the loss."""
     b, n = batch["mask"].shape
     m = min(cfg.n_points, n)
     idx = torch.argsort(torch.rand(b, n, generator=gen), dim=1)[:, :m] if m < n else None
     take = lambda x, c: x if idx is None else torch.gather(x, 1, idx if c == 0 else idx.unsqueeze(-1).expand(-1, -1, c))
     exact = (torch.rand(b, generator=gen) < p_exact).unsqueeze(-1)
     vector = torch.where(exact, batch["drag_vector_exact"], batch["drag_vector"])
-    target = torch.where(exact.unsqueeze(-1), batch["traj_exact"], batch["traj"])
+    final = torch.where(exact, batch["values_exact"][:, -1:], batch["values"][:, -1:]).reshape(b)
     is_rev = batch["joint_type"].reshape(b) == 0
     diag = batch["diag"].reshape(b)  # scalars may arrive as (B, 1)
+    limits = batch["joint_limits"]
+    target = retimed_target(is_rev, batch["joint_axis"], batch["joint_origin"], final, limits,
+                            *draw_timing(final, limits, cfg, gen), batch["traj"].shape[1])
     axis, origin = batch["joint_axis"], batch["joint_origin"]
     if noise:
         axis, origin = perturb_joint(axis, origin, diag, cfg, gen)
-    value = drag_value(is_rev, axis, origin, batch["drag_point"], vector, batch["joint_limits"])
+    value = drag_value(is_rev, axis, origin, batch["drag_point"], vector, limits)
     # Points of the moving part for the point losses (every part has >= N/32 points).
     pick = torch.multinomial(batch["mask"] + 1e-9, cfg.loss_points, replacement=True, generator=gen)
     part = torch.gather(batch["points"], 1, pick.unsqueeze(-1).expand(-1, -1, 3))
@@ -207,8 +272,12 @@ def validate(model: DQVAE, samples: list, baseline: dict | None = None) -> dict:
     """Mean trajectory error (/ diag) of the default trajectory with person-like drags, on the
     ground-truth joint and on a noisy one (tilted 3°, shifted 1.5 % of the diagonal, seeded), raw
     violation and direction agreement on the ground-truth joint; the analytic baseline's errors
-    beside them (computed once, passed back in as ``baseline``)."""
-    from dragmesh.eval.motion import analytic_trajectory, motion_metrics, noisy_joint, part_points
+    beside them (computed once, passed back in as ``baseline``); and whether the latent is used:
+    the spread of the progress at mid-time and of the extent over 8 motions per drag, and the %
+    of drawn motions that are monotone (:func:`dragmesh.eval.motion.sampling_measures`)."""
+    from dragmesh.eval.motion import (
+        SAMPLES, analytic_trajectory, motion_metrics, noisy_joint, part_points, sampling_measures,
+    )
     from dragmesh.models.dqvae import MotionGenerator
 
     model.eval()
@@ -220,18 +289,24 @@ def validate(model: DQVAE, samples: list, baseline: dict | None = None) -> dict:
         for name, joint in (("", gt), ("_noisy", noisy_joint(gt, float(s.diag), np.random.default_rng([7, i])))):
             value = joint.drag_value(s.drag_point, s.drag_vector)
             args = (joint, part, s.drag_point, s.drag_vector, float(s.diag))
-            traj = gen.generate(s.points, s.mask, joint, s.drag_point, s.drag_vector, value, frames=len(s.traj))[0]
-            recs.setdefault(name, []).append(motion_metrics(traj, s.traj, *args))
+            trajs = gen.generate(s.points, s.mask, joint, s.drag_point, s.drag_vector, value, frames=len(s.traj),
+                                 samples=SAMPLES if joint is gt else 1, seed=i)
+            recs.setdefault(name, []).append(motion_metrics(trajs[0], s.traj, *args))
+            if joint is gt:
+                recs.setdefault("_sampling", []).append(sampling_measures(trajs, s.traj, *args))
             if baseline is None:
                 base = analytic_trajectory(joint, value, len(s.traj))
                 recs.setdefault(name + "_analytic", []).append(motion_metrics(base, s.traj, *args))
     model.train()
-    mean = lambda key, m: float(np.mean([r[m] for r in recs[key]]))
+    mean = lambda key, m: float(np.nanmean([r[m] for r in recs[key]]))
     out = {
         "val_traj": mean("", "traj"),
         "val_traj_noisy": mean("_noisy", "traj"),
         "val_violation": mean("", "violation"),
         "val_dir": mean("", "dir"),
+        "val_mid_std": mean("_sampling", "mid_std"),
+        "val_extent_std": mean("_sampling", "extent_std"),
+        "val_monotone": mean("_sampling", "monotone"),
     }
     if baseline is None:
         baseline = {"val_traj_analytic": mean("_analytic", "traj"), "val_traj_noisy_analytic": mean("_noisy_analytic", "traj")}
@@ -266,21 +341,25 @@ def model_card(cfg: DQVAEConfig, params: int, extra: dict, command: str) -> str:
 
 The part's motion for one drag as T = {cfg.frames} dual quaternions, from the object's points with
 the part mask, the joint prior (type, axis, pivot) and the drag (SPEC §2; `dragmesh/models/dqvae.py`).
-Outputs are relative to the joint frame and added to the joint's own motion at the drag-projected
-value, so the raw output is a general dual quaternion whose distance from the joint's motion is
-measured, not assumed.
+Outputs are relative to the joint frame: a progress correction that re-times the joint's own motion
+at the drag-projected value (easing, extent), and a correction added to it, so the raw output is a
+general dual quaternion whose distance from the joint's motion is measured, not assumed.
 
 - Parameters: {params:,} ({extra.get('bytes', 0) / 1e6:.1f} MB float32). Points seen: {cfg.n_points}.
 - Trained: {extra.get('steps')} steps of batch {extra.get('batch')}, {extra.get('train_seconds')} s,
   on procedurally generated objects of the seen categories, with ground-truth joints perturbed by
   {cfg.axis_noise_deg}° (axis, half-normal) and {cfg.pivot_noise} x diag (pivot) so it tolerates
-  predicted ones; {100 * cfg.p_clean:.0f} % of samples exact.
+  predicted ones; {100 * cfg.p_clean:.0f} % of samples exact. Targets re-timed along the true joint with
+  a zero-mean easing (ranges a {cfg.ease_a}, b {cfg.ease_b}) and extent change (+-{100 * cfg.extent:.0f} %),
+  {100 * cfg.p_linear:.0f} % left linear, so sampled latents give differently timed motions.
 - Command: `{command}`
 - Validation (benchmark slice, seen categories, person-like drags, ground-truth joint):
   trajectory error {pct('val_traj')} of the bbox diagonal (analytic baseline {pct('val_traj_analytic')}),
   raw kinematic violation {pct('val_violation')}, direction agreement {v.get('val_dir', float('nan')):.1f} %;
   on the joint tilted 3° and shifted 1.5 % of the diagonal: {pct('val_traj_noisy')}
   (analytic baseline {pct('val_traj_noisy_analytic')}).
+  8 sampled motions per drag: spread of the progress at mid-time {pct('val_mid_std')}, of the extent
+  {pct('val_extent_std')}; {v.get('val_monotone', float('nan')):.1f} % of the drawn ones monotone.
 - Full figures: `dragmesh eval motion`.
 
 Config: `{json.dumps(cfg.to_dict())}`
@@ -338,7 +417,8 @@ def main(args: argparse.Namespace) -> int:
             history.append({"step": step, **metrics})
             bar.write(json.dumps(history[-1]))
             plot_curves(history, args.out / "curves.png",
-                        ["loss", "loss_rec", "loss_kl", "val_traj", "val_traj_noisy", "val_traj_noisy_analytic", "val_violation"],
+                        ["loss", "loss_rec", "loss_kl", "val_traj", "val_traj_noisy", "val_traj_noisy_analytic", "val_violation",
+                         "val_extent_std"],
                         "motion generator (DQ-VAE) training")
         if d.main and (step % args.ckpt_every == 0 or step == args.steps):
             save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), step=step, history=history,

@@ -26,3 +26,9 @@ def test_cli_json_is_one_object(capsys, tmp_path):
     out = capsys.readouterr().out.strip().splitlines()
     doc = json.loads(out[-1])
     assert "geometric" in doc and "kppnet" not in doc
+
+
+def test_shipped_weights_give_every_learned_row(capsys):
+    assert cli.main(["eval", "joints", "--limit", "4", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {"typenet+kppnet+snap", "kppnet+snap", "kppnet", "geometric"} <= set(doc)

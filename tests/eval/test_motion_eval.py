@@ -54,10 +54,32 @@ def test_measures_of_known_motions(bench):
     assert m["violation"] > 0.3 * 0.02 / float(s.diag)
 
 
+def test_sampling_measures_of_known_motions(bench):
+    s = bench[0]
+    joint = s.joint()
+    part = ev.part_points(s.points, s.mask)
+    v = float(s.values[-1])
+    tau = np.linspace(0.0, 1.0, 17)  # a frame at tau = 1/2
+    profiles = [tau, 1.2 * tau, 2 * tau - tau * tau]  # the default, 20 % further, eased out
+    trajs = np.stack([joint.dual_quaternions(v * p) for p in profiles])
+    true = joint.dual_quaternions(v * tau)
+    m = ev.sampling_measures(trajs, true, joint, part, s.drag_point, s.drag_vector, float(s.diag))
+    assert set(m) == set(ev.SAMPLING)
+    assert m["mid_std"] == pytest.approx(np.std([0.5, 0.5, 0.75]), abs=1e-4)
+    assert m["extent_std"] == pytest.approx(np.std([1.0, 1.2, 1.0]), abs=1e-4)
+    assert m["pairwise"] > 0
+    assert m["monotone"] == 100.0 and m["dir"] == 100.0 and m["violation"] < 1e-6
+    # A drawn motion that goes back part of the way is not monotone; one identical set spreads nothing.
+    back = np.stack([trajs[0], trajs[1], joint.dual_quaternions(v * np.minimum(tau, 1.2 - tau))])
+    assert ev.sampling_measures(back, true, joint, part, s.drag_point, s.drag_vector, float(s.diag))["monotone"] == 50.0
+    same = ev.sampling_measures(trajs[[0, 0, 0]], true, joint, part, s.drag_point, s.drag_vector, float(s.diag))
+    assert same["mid_std"] == 0 and same["extent_std"] == 0 and same["pairwise"] == 0
+
+
 def test_evaluate_rows_and_groups(bench):
     torch.manual_seed(0)
     gen = MotionGenerator.from_model(DQVAE(DQVAEConfig(**TINY)))
-    result = ev.evaluate(bench, gen, latency_threads=1)
+    result = ev.evaluate(bench, gen, latency_threads=1, n_samples=3)
     json.dumps(result)
     groups = {r["group"] for r in result["rows"]}
     assert groups == {"seen / perturbed", "seen / exact", "held-out / perturbed", "held-out / exact"}
@@ -74,6 +96,31 @@ def test_evaluate_rows_and_groups(bench):
         assert noisy["traj"] > base["traj"] + 1e-4 and noisy["violation"] < 1e-6
     assert result["latency_ms"]["p50"] > 0
     assert "seen / perturbed" in ev.format_table(result)
+    # Zero head: every latent decodes the analytic motion, so sampling spreads nothing.
+    sampling = result["sampling"]
+    assert sampling["samples"] == 3 and [r["group"] for r in sampling["rows"]] == [
+        "seen / perturbed", "seen / exact", "held-out / perturbed", "held-out / exact"]
+    for r in sampling["rows"]:
+        assert r["n"] == 2 and r["extent_std"] < 1e-6 and r["pairwise"] < 1e-6
+        assert r["monotone"] == 100.0 and r["dir"] == 100.0 and r["violation"] < 1e-6
+
+
+def test_sampling_section_of_a_model_whose_latent_matters(bench):
+    torch.manual_seed(0)
+    model = DQVAE(DQVAEConfig(**TINY))
+    for p in model.head.parameters():  # a trained-looking head: z now changes the motion
+        torch.nn.init.normal_(p, std=0.05)
+    result = ev.evaluate(bench[:2], MotionGenerator.from_model(model), latency_threads=1, n_samples=4)
+    json.dumps(result)
+    (row,) = [r for r in result["sampling"]["rows"] if r["group"] == "seen / perturbed"]
+    assert set(row) == {"group", "n", *ev.SAMPLING}
+    assert 0 < row["mid_std"] < 1 and 0 < row["extent_std"] < 1 and 0 < row["pairwise"] < 0.5
+    for k in ("monotone", "dir"):
+        assert 0 <= row[k] <= 100
+    assert 0 < row["violation"] < 0.5
+    assert result["sampling"]["analytic"] == {"mid_std": 0.0, "extent_std": 0.0, "pairwise": 0.0}
+    table = ev.format_table(result)
+    assert "DQ-VAE sampling, GT joint, 4 motions per drag" in table and "0 by construction" in table
 
 
 def test_predicted_joint_rows_use_the_predictor(bench):
@@ -99,9 +146,11 @@ def test_predicted_joint_rows_use_the_predictor(bench):
 def test_cli_eval_motion_json(bench, tmp_path, monkeypatch, capsys):
     save_weights(DQVAE(DQVAEConfig(**TINY)), tmp_path, "motion", DQVAEConfig(**TINY).to_dict())
     monkeypatch.setattr(ev, "bench_samples", lambda folder, limit: bench[:limit] if limit else bench)
-    assert cli.main(["eval", "motion", "--json", "--weights", str(tmp_path), "--limit", "2", "--latency-threads", "1"]) == 0
+    assert cli.main(["eval", "motion", "--json", "--weights", str(tmp_path), "--limit", "2", "--latency-threads", "1",
+                     "--samples", "2"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["predicted_joints"] is False
+    assert out["sampling"]["samples"] == 2 and {"mid_std", "extent_std", "pairwise"} <= out["sampling"]["rows"][0].keys()
     assert {r["row"] for r in out["rows"]} == {"oracle", "analytic (GT joint)", "dqvae (GT joint)",
                                               "analytic (noisy joint)", "dqvae (noisy joint)"}
     assert cli.main(["eval", "motion", "--weights", str(tmp_path / "none")]) == 2  # missing weights: one line

@@ -10,9 +10,10 @@ import torch
 from dragmesh.data.sample import make_sample
 from dragmesh.errors import WeightsError
 from dragmesh.geometry.dualquat import dq_apply
-from dragmesh.geometry.joints import Joint
+from dragmesh.geometry.joints import Joint, joint_dq
 from dragmesh.models.dqvae import (
-    DQVAE, DQVAEConfig, MotionGenerator, dqvae_loss, drag_value, joint_frame, perturb_joint, subsample,
+    DQVAE, DQVAEConfig, MotionGenerator, dqvae_loss, drag_value, frame_times, joint_frame, mlp, perturb_joint,
+    subsample,
 )
 from dragmesh.training.common import save_weights
 
@@ -88,6 +89,22 @@ def test_untrained_model_is_the_analytic_trajectory(samples):
     assert torch.allclose(out["traj"] * sign, b["traj"], atol=2e-5)
 
 
+def test_the_progress_channel_retimes_the_motion_along_the_joint(samples):
+    torch.manual_seed(0)
+    model = DQVAE(DQVAEConfig(**TINY))
+    b = batch_of(samples)
+    with torch.no_grad():  # s_t = progress_scale x 2 = 0.2 on every frame, no other correction
+        model.head.bias[8] = 2.0
+    value = drag_value(b["is_revolute"], b["axis"], b["origin"], b["drag_point"], b["drag_vector"], b["limits"])
+    traj = run(model, b)["traj"].detach()
+    # Exactly the joint's own motion, 20 % further at every frame: no kinematic violation.
+    want = joint_dq(b["is_revolute"][:, None], b["axis"][:, None], b["origin"][:, None],
+                    1.2 * value[:, None] * frame_times(16))
+    sign = torch.sign((traj[..., :4] * want[..., :4]).sum(-1, keepdim=True))
+    assert torch.allclose(traj * sign, want, atol=2e-5)
+    assert not torch.allclose(traj * sign, b["traj"], atol=1e-3)
+
+
 def test_outputs_are_unit_dual_quaternions_for_any_frame_count(samples):
     torch.manual_seed(0)
     model = DQVAE(DQVAEConfig(**TINY))
@@ -123,6 +140,18 @@ def test_losses_are_finite_and_vanish_for_the_true_motion(samples):
     b = batch_of(samples)
     out = run(model, b, target=b["traj"])
     assert {"post_mu", "post_logvar"} <= out.keys()
+    # The posterior reads the target's progress along the joint: with its dual-quaternion residual
+    # inputs cut, an eased target (same end) still moves its mean.
+    value = drag_value(b["is_revolute"], b["axis"], b["origin"], b["drag_point"], b["drag_vector"], b["limits"])
+    tau = frame_times(16)
+    eased = joint_dq(b["is_revolute"][:, None], b["axis"][:, None], b["origin"][:, None],
+                     value[:, None] * tau * tau * (3 - 2 * tau))  # smoothstep
+    blind = DQVAE(cfg)
+    blind.load_state_dict(model.state_dict())
+    with torch.no_grad():
+        blind.posterior[0].weight[:, cfg.cond_dim: cfg.cond_dim + 8 * cfg.frames] = 0.0
+    linear_mu, eased_mu = (run(blind, b, target=t)["post_mu"] for t in (b["traj"], eased))
+    assert (eased_mu - linear_mu).abs().max() > 1e-3
     losses = dqvae_loss(out, b["traj"], b["part"], b["is_revolute"], b["axis"], b["diag"], cfg, 1.0)
     assert losses["kl"] >= 0
     for k in ("rec", "chamfer", "quat", "trans", "axis"):
@@ -202,6 +231,14 @@ def test_motion_generator_refuses_bad_weights(tmp_path):
         MotionGenerator(tmp_path)
     # Weights of another architecture than the config says.
     save_weights(DQVAE(cfg), tmp_path, "motion", {**cfg.to_dict(), "point_width": 48})
+    with pytest.raises(WeightsError, match="do not fit"):
+        MotionGenerator(tmp_path)
+    # Weights of the 8-channel head (no progress correction) and its posterior: refused, not
+    # silently half-loaded.
+    old = DQVAE(cfg)
+    old.head = torch.nn.Linear(cfg.d_model, 8)
+    old.posterior = mlp([cfg.cond_dim + 8 * cfg.frames, cfg.cond_dim, 2 * cfg.latent_dim])
+    save_weights(old, tmp_path, "motion", {k: v for k, v in cfg.to_dict().items() if k != "progress_scale"})
     with pytest.raises(WeightsError, match="do not fit"):
         MotionGenerator(tmp_path)
     # A config without a checksum is refused too.

@@ -28,8 +28,9 @@ def _u(rng, lo, hi):
 def appliance_panel(rng: np.random.Generator) -> ArticulatedObject:
     """A wall switch plate or the control face of a device, with several controls.
 
-    Variants: wall plate with 1-3 rockers / toggles / a dimmer knob; a device box (radio, heater,
-    stove front, amplifier) with a row of knobs and buttons, sometimes sliders and a display; the
+    Variants: wall plate with 1-3 rockers / toggles / a dimmer knob or slide dimmer; a device box
+    (radio, heater, stove front, amplifier) with a row of knobs and buttons, sometimes sliders (fader
+    caps, paddles or slide switches, vertical or horizontal) and a display; the
     controls face the front or (one in four devices) the top."""
     parts: list[Part] = []
     if rng.random() < 0.3:
@@ -38,12 +39,18 @@ def appliance_panel(rng: np.random.Generator) -> ArticulatedObject:
         base = S.box((w, h, t), (0, h / 2 + 1.0, t / 2), bevel=0.3 * t, bevel_segments=2)
         wall = S.box((w * _u(rng, 1.6, 3.0), h * _u(rng, 1.6, 3.0), 0.01), (0, h / 2 + 1.0, -0.005)) if rng.random() < 0.3 else None
         base = S.merge(base, wall)
-        kind = str(rng.choice(["rocker", "rocker", "toggle", "knob", "button"]))
-        n = int(rng.integers(1, 4)) if kind != "knob" else 1
+        kind = str(rng.choice(["rocker", "rocker", "toggle", "knob", "button", "slider"]))
+        n = int(rng.integers(1, 4)) if kind not in ("knob", "slider") else 1
         pitch = w / n
         start = np.array([-w / 2 + pitch / 2, h / 2 + 1.0, t])
-        size = {"rocker": min(0.8 * pitch, 0.7 * h), "toggle": 0.35 * h, "knob": 0.2 * h, "button": 0.35 * min(pitch, h)}[kind]
-        parts += control_row(rng, start, (pitch, 0, 0), n, Z, Y, kind, size)
+        if kind == "slider":  # a slide dimmer: a paddle riding a vertical slot
+            L = 0.6 * h
+            at = start - Y * (L / 2)
+            base = S.merge(base, slot_mesh(at, Y, Z, L, 0.006))
+            parts.append(slider_part(rng, at + Z * 0.002, Y, Z, L, name="dimmer", style="paddle"))
+        else:
+            size = {"rocker": min(0.8 * pitch, 0.7 * h), "toggle": 0.35 * h, "knob": 0.2 * h, "button": 0.35 * min(pitch, h)}[kind]
+            parts += control_row(rng, start, (pitch, 0, 0), n, Z, Y, kind, size)
     else:
         w, h, d = _u(rng, 0.12, 0.6), _u(rng, 0.05, 0.25), _u(rng, 0.06, 0.35)
         base = [S.box((w, h, d), (0, h / 2, 0), bevel=_u(rng, 0.0, 0.25) * min(h, d) * 0.3, bevel_segments=2)]
@@ -67,13 +74,21 @@ def appliance_panel(rng: np.random.Generator) -> ArticulatedObject:
             pitch = min(w * 0.8 / max(n, 1), 4 * size + 0.01)
             start = face_c + up * vpos + X * (-(n - 1) * pitch / 2 + _u(rng, -0.1, 0.1) * w * 0.3)
             parts += control_row(rng, start, pitch * X, n, normal, up, kind, size, name=f"{kind}{r}")
-        if rng.random() < 0.25 and w > 0.2:  # sliders (an equaliser, a fan speed)
-            L = min(0.6 * fv, 0.06)
-            ns = int(rng.integers(1, 4))
+        if rng.random() < 0.4 and w > 0.2:  # sliders: an equaliser, a fan speed, a mode switch
+            style = str(rng.choice(["cap", "paddle", "switch"]))
+            across = rng.random() < 0.3  # a horizontal slide instead of a vertical one
+            L = min(0.6 * (0.4 * w if across else fv), 0.06)
+            ns = 1 if across else int(rng.integers(1, 4))
+            pitch = 0.025 if style != "paddle" else 0.05
             for i in range(ns):
-                at = face_c + X * (w / 2 - 0.03 - i * 0.025) - up * (L / 2)
-                base.append(slot_mesh(at, up, normal, L, 0.006))
-                parts.append(slider_part(rng, at + normal * 0.002, up, normal, L, name=f"slider_{i}"))
+                if across:
+                    at = face_c + X * (0.15 * w) + up * (0.3 * fv) - X * (L / 2)
+                    slide = X
+                else:
+                    at = face_c + X * (w / 2 - 0.03 - i * pitch) - up * (L / 2)
+                    slide = up
+                base.append(slot_mesh(at, slide, normal, L, 0.006))
+                parts.append(slider_part(rng, at + normal * 0.002, slide, normal, L, name=f"slider_{i}", style=style))
         base = S.merge(base)
     return assemble("AppliancePanel", rng, [base], parts)
 

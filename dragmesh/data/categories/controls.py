@@ -193,18 +193,30 @@ def slider_part(
     normal=(0, 0, 1),
     travel: float | None = None,
     name: str = "slider",
+    style: str = "cap",
 ) -> Part:
-    """A slider cap moving along ``direction`` in the surface plane; ``at`` is the start of its
-    travel. Its slot belongs to the base (see :func:`slot_mesh`)."""
+    """A control sliding along ``direction`` in the surface plane; ``at`` is the start of its travel.
+    Its slot belongs to the base (see :func:`slot_mesh`).
+
+    Styles: "cap" (a small square fader cap, 6-15 mm), "paddle" (a wide cap standing off the
+    surface: a mixing-desk fader, a slide dimmer, a pop-up toaster's carriage lever), "switch" (a
+    flat slide switch with a short travel)."""
+    if style == "paddle":
+        size = (rng.uniform(0.012, 0.045), rng.uniform(0.008, 0.02), rng.uniform(0.008, 0.03))
+    elif style == "switch":
+        size = (rng.uniform(0.004, 0.01), rng.uniform(0.006, 0.014), rng.uniform(0.002, 0.006))
+        travel = min(travel, rng.uniform(0.004, 0.012)) if travel is not None else rng.uniform(0.004, 0.012)
+    else:
+        w = rng.uniform(0.006, 0.015)
+        size = (w, w * rng.uniform(0.8, 1.6), w * rng.uniform(0.6, 1.2))
     L = travel if travel is not None else rng.uniform(0.02, 0.08)
-    w = rng.uniform(0.006, 0.015)
-    cap = S.box((w, w * rng.uniform(0.8, 1.6), w * rng.uniform(0.6, 1.2)), (0, 0, 0.5 * w), bevel=0.15 * w, bevel_segments=1)
+    cap = S.box(size, (0, 0, 0.5 * size[2]), bevel=0.15 * min(size), bevel_segments=1)
     mesh = S.orient(cap, normal, direction, at)
     d = np.asarray(direction, float)
     d = d / np.linalg.norm(d)
     joint = prismatic(d, at, (0.0, L))
     z = _frame(normal, direction)[2]
-    part = make_part(name, mesh, joint, [np.asarray(at, float) + z * w])
+    part = make_part(name, mesh, joint, [np.asarray(at, float) + z * 0.8 * size[2]])
     return posed(part, rest_value(rng, (0.0, L), 0.3))
 
 

@@ -1,0 +1,199 @@
+"""Train the joint-type classifier (:mod:`dragmesh.models.typenet`) from generated shards.
+
+    dragmesh train types --shards cache/train_shards [more folders ...] --steps 12000 --out runs/types --ship weights/
+    torchrun --nproc_per_node 4 -m dragmesh train types ...      # data parallel, same code
+
+The classifier's inputs live in the part's own frame, so they do not depend on the yaw augmentation
+the other trainers need: each sample's drag-independent inputs (:func:`part_geometry`, pools of
+twice the points the model sees) are computed once per shard folder and cached beside the run
+(``features-<hash of the folder>.npz``); every step then draws a random subset of each pool and one of the sample's two
+drags (person-like or exact). Validation: type accuracy on the seen benchmark categories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+from tqdm import tqdm
+
+from dragmesh.models.typenet import FEATURES_VERSION, TypeNet, TypeNetConfig, part_geometry
+from dragmesh.training.common import (
+    add_run_arguments, atomic_write_bytes, plot_curves, restore_checkpoint, save_checkpoint, save_weights,
+    seed_everything, setup_distributed,
+)
+
+GEOM_KEYS = ("centre", "axes", "ext", "scale", "obj_size", "obj_centre", "part", "context")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    d = TypeNetConfig()
+    p.add_argument("--shards", type=Path, nargs="+", required=True, help="folders of training shards (dragmesh data shards)")
+    p.add_argument("--steps", type=int, default=12000)
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--weight-decay", type=float, default=1e-4)
+    p.add_argument("--warmup", type=int, default=300)
+    p.add_argument("--part-points", type=int, default=d.n_part)
+    p.add_argument("--context-points", type=int, default=d.n_context)
+    p.add_argument("--width", type=int, default=d.width)
+    p.add_argument("--hidden", type=int, default=d.hidden)
+    p.add_argument("--p-exact", type=float, default=0.3, help="fraction of samples trained with the exact drag")
+    p.add_argument("--val-every", type=int, default=1000, help="0: no validation")
+    p.add_argument("--val-samples", type=int, default=0, help="seen benchmark samples to validate on (0: all)")
+    add_run_arguments(p, out="runs/types")
+
+
+def geometry_arrays(points: np.ndarray, masks: np.ndarray, cfg: TypeNetConfig) -> dict[str, np.ndarray]:
+    """Stacked :func:`part_geometry` of many samples, with pools of twice the model's point counts."""
+    rows = [part_geometry(p, m > 0.5, 2 * cfg.n_part, 2 * cfg.n_context) for p, m in zip(points, masks)]
+    return {k: np.stack([r[k] for r in rows]) for k in GEOM_KEYS}
+
+
+def shard_features(shards: Path, cfg: TypeNetConfig, cache: Path) -> dict[str, np.ndarray]:
+    """Every shard sample's geometry, drags and type, computed once and cached in ``cache``."""
+    from dragmesh.data.generator import load_arrays, read_manifest
+
+    key = f"{Path(shards).resolve()}|{2 * cfg.n_part}|{2 * cfg.n_context}|v{FEATURES_VERSION}"
+    if cache.is_file():
+        with np.load(cache, allow_pickle=False) as z:
+            if str(z["key"]) == key:
+                return {k: z[k] for k in z.files if k != "key"}
+    parts: list[dict] = []
+    for entry in tqdm(read_manifest(shards)["shards"], desc="part geometry", unit="shard"):
+        a = load_arrays(Path(shards) / entry["file"])
+        g = geometry_arrays(a["points"], a["mask"], cfg)
+        g.update({k: a[k].astype(np.float32) for k in ("drag_point", "drag_vector", "drag_vector_exact")})
+        g["joint_type"] = a["joint_type"].astype(np.int64).reshape(-1)
+        parts.append(g)
+    out = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    buf = io.BytesIO()
+    np.savez(buf, key=np.array(key), **out)
+    atomic_write_bytes(cache, buf.getvalue())
+    return out
+
+
+def draw_batch(data: dict[str, np.ndarray], idx: np.ndarray, cfg: TypeNetConfig, p_exact: float,
+               rng: np.random.Generator) -> tuple[dict, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(geometry tensors with random point subsets, drag point, drag vector, type) for rows idx."""
+    b = len(idx)
+    geom = {k: torch.from_numpy(data[k][idx]) for k in GEOM_KEYS if k not in ("part", "context")}
+    for k, n in (("part", cfg.n_part), ("context", cfg.n_context)):
+        pool = data[k][idx]
+        sel = np.argsort(rng.random((b, pool.shape[1])), axis=1)[:, :n]
+        geom[k] = torch.from_numpy(np.take_along_axis(pool, sel[..., None], axis=1))
+    exact = rng.random(b) < p_exact
+    vec = np.where(exact[:, None], data["drag_vector_exact"][idx], data["drag_vector"][idx])
+    return geom, torch.from_numpy(data["drag_point"][idx]), torch.from_numpy(vec), torch.from_numpy(data["joint_type"][idx])
+
+
+def bench_features(cfg: TypeNetConfig, limit: int = 0) -> dict[str, np.ndarray]:
+    """The seen benchmark samples (every k-th, about ``limit``, when given) at 1,024 points, as the
+    shipped predictor sees them, with person-like drags (validation)."""
+    from dragmesh.data import splits
+
+    samples = [s for s in splits.build_bench() if not splits.is_held_out(s.category)]
+    if limit:
+        samples = samples[:: max(1, len(samples) // limit)]
+    pts = [s.points[:1024] for s in samples]
+    g = geometry_arrays(np.stack(pts), np.stack([s.mask[:1024] for s in samples]), cfg)
+    g.update(drag_point=np.stack([s.drag_point for s in samples]).astype(np.float32),
+             drag_vector=np.stack([s.drag_vector for s in samples]).astype(np.float32),
+             joint_type=np.array([s.joint_type for s in samples], dtype=np.int64))
+    g["drag_vector_exact"] = g["drag_vector"]
+    return g
+
+
+@torch.no_grad()
+def validate(model: TypeNet, val: dict[str, np.ndarray], cfg: TypeNetConfig) -> dict:
+    model.eval()
+    n = len(val["joint_type"])
+    geom = {k: torch.from_numpy(val[k]) for k in GEOM_KEYS}
+    geom["part"], geom["context"] = geom["part"][:, : cfg.n_part], geom["context"][:, : cfg.n_context]
+    logits = model(geom, torch.from_numpy(val["drag_point"]), torch.from_numpy(val["drag_vector"]))
+    model.train()
+    ok = (logits.argmax(-1).numpy() == val["joint_type"][:n])
+    return {"val_type_acc": float(ok.mean()), "val_errors": int((~ok).sum())}
+
+
+def plain_args(args) -> dict:
+    """The run's knobs as JSON-safe values (the shard folders as strings), for the model card."""
+    out = {}
+    for k, v in vars(args).items():
+        if isinstance(v, (list, tuple)):
+            out[k] = [str(x) for x in v]
+        elif isinstance(v, (int, float, str, bool, Path, type(None))):
+            out[k] = str(v) if isinstance(v, Path) else v
+    return out
+
+
+def lr_at(step: int, args) -> float:
+    if step < args.warmup:
+        return args.lr * (step + 1) / args.warmup
+    t = (step - args.warmup) / max(1, args.steps - args.warmup)
+    return args.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
+
+
+def main(args: argparse.Namespace) -> int:
+    torch.set_num_threads(args.threads)
+    d = setup_distributed()
+    seed_everything(args.seed + d.rank)
+    args.out.mkdir(parents=True, exist_ok=True)
+    cfg = TypeNetConfig(n_part=args.part_points, n_context=args.context_points, width=args.width, hidden=args.hidden)
+    tables = [shard_features(f, cfg, args.out / f"features-{hashlib.sha1(str(f.resolve()).encode()).hexdigest()[:10]}.npz")
+              for f in args.shards]
+    data = {k: np.concatenate([t[k] for t in tables]) for k in tables[0]}
+    val = bench_features(cfg, args.val_samples) if d.main and args.val_every > 0 else None
+    model = TypeNet(cfg).to(d.device)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    ckpt = args.out / "checkpoint.pt"
+    step, history, elapsed = restore_checkpoint(ckpt, model, opt) if args.resume else (0, [], 0.0)
+    net = torch.nn.parallel.DistributedDataParallel(model) if d.world > 1 else model
+    rng = np.random.default_rng([args.seed, d.rank, step])
+    n = len(data["joint_type"])
+    bar = tqdm(total=args.steps, initial=step, disable=not d.main, dynamic_ncols=True)
+    t0, running = time.time(), {}
+    while step < args.steps:
+        idx = rng.integers(0, n, args.batch)
+        geom, dp, dv, y = draw_batch(data, idx, cfg, args.p_exact, rng)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, args)
+        logits = net({k: v.to(d.device) for k, v in geom.items()}, dp.to(d.device), dv.to(d.device))
+        loss = F.cross_entropy(logits, y.to(d.device))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        acc = float((logits.argmax(-1).cpu() == y).float().mean())
+        for k, v in (("loss", float(loss.detach())), ("train_acc", acc)):
+            running[k] = 0.98 * running.get(k, v) + 0.02 * v
+        bar.update(1)
+        bar.set_postfix(loss=f"{running['loss']:.4f}", acc=f"{100 * running['train_acc']:.2f}%")
+        if d.main and step % 50 == 0:
+            history.append({"step": step, **running})
+        if d.main and val is not None and (step % args.val_every == 0 or step == args.steps):
+            history.append({"step": step, **validate(model, val, cfg)})
+            bar.write(json.dumps(history[-1]))
+            plot_curves(history, args.out / "curves.png", ["loss", "train_acc", "val_type_acc"], "joint-type classifier training")
+        if d.main and (step % args.ckpt_every == 0 or step == args.steps):
+            save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), step=step, history=history,
+                            elapsed=elapsed + time.time() - t0, args={k: str(v) for k, v in vars(args).items()})
+    bar.close()
+    if d.main:
+        extra = {"steps": step, "batch": args.batch * d.world, "train_seconds": round(elapsed + time.time() - t0, 1),
+                 "args": plain_args(args),
+                 "final_validation": next((h for h in reversed(history) if "val_type_acc" in h), None)}
+        for folder in [args.out] + ([args.ship] if args.ship else []):
+            save_weights(model, folder, "types", cfg.to_dict(), extra)
+    if d.world > 1:
+        torch.distributed.destroy_process_group()
+    return 0
