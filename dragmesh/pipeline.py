@@ -542,7 +542,9 @@ class DragMesh:
                 joint_m.is_revolute, torch.from_numpy(joint_m.axis), torch.from_numpy(joint_m.origin),
                 torch.from_numpy(raw), torch.from_numpy(part_points).expand(samples, frames, -1, -1),
             ).numpy()
-            values_m = np.asarray(joint_m.clamp(values_m), dtype=np.float64).reshape(samples, frames)
+            # The joint was flipped so that the drag asks for a value >= 0: no frame of any sample
+            # (a drawn timing can dip below 0 at the start of a tiny drag) moves against the drag.
+            values_m = np.maximum(np.asarray(joint_m.clamp(values_m), dtype=np.float64), 0.0).reshape(samples, frames)
             exact_m = joint_m.transforms(values_m.reshape(-1)).reshape(samples, frames, 4, 4)
             raw_m = np_dq_to_matrix(raw)
             moved_exact = np.einsum("stij,nj->stni", exact_m[..., :3, :3], part_points) + exact_m[:, :, None, :3, 3]

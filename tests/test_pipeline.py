@@ -193,6 +193,16 @@ def test_shipped_models_open_the_door_and_pull_the_drawer_the_way_they_are_dragg
     assert abs(drawer.joint.axis @ np.asarray(DRAWER[2]) / np.linalg.norm(DRAWER[2])) > 0.95
 
 
+def test_sampled_motions_differ_and_all_move_with_the_drag(cabinet):
+    result = DragMesh().articulate(cabinet, *DOOR, samples=8, seed=3)
+    values = result.samples["values"]  # (8, T), sample 0 the default
+    assert values.shape[0] == 8 and np.all(values >= 0) and np.all(values[:, -1] > 0)
+    np.testing.assert_allclose(values[0], result.values)
+    # Different timings and extents, not one trajectory eight times.
+    mid = values[:, values.shape[1] // 2] / values[:, -1]
+    assert mid.std() > 0.01 and (values[:, -1] / values[0, -1]).std() > 0.01
+
+
 def test_missing_weights_are_one_clear_error(tmp_path):
     from dragmesh.errors import WeightsError
 

@@ -43,8 +43,9 @@ def test_inputs_do_not_change_when_the_object_turns_about_up():
     a, b = part_geometry(pts, mask, 32, 64), part_geometry(pts @ r.T, mask, 32, 64)
     for k in ("ext", "part", "context", "obj_centre"):
         np.testing.assert_allclose(a[k], b[k], atol=1e-4)
-    fa = drag_features(batch(a), torch.tensor([p], dtype=torch.float32), torch.tensor([v], dtype=torch.float32))[0]
-    fb = drag_features(batch(b), torch.tensor([r @ p], dtype=torch.float32), torch.tensor([r @ v], dtype=torch.float32))[0]
+    row = lambda x: torch.from_numpy(np.asarray(x, dtype=np.float32)[None])
+    fa = drag_features(batch(a), row(p), row(v))[0]
+    fb = drag_features(batch(b), row(r @ p), row(r @ v))[0]
     assert fa.shape == (1, N_SCALARS)
     torch.testing.assert_close(fa, fb, atol=1e-4, rtol=1e-4)
 
