@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -210,8 +210,8 @@ class ArticulationResult:
         raw_dual_quaternions, raw_transforms: the generated trajectory before projection, (T, 8) and
             (T, 4, 4).
         samples: with samples > 1, per-sample arrays ``values`` (S, T), ``dual_quaternions``
-            (S, T, 8), ``transforms`` (S, T, 4, 4), ``raw_dual_quaternions``, ``raw_transforms``;
-            sample 0 is the main trajectory. None for one sample.
+            (S, T, 8), ``transforms`` (S, T, 4, 4), ``raw_dual_quaternions``, ``raw_transforms``,
+            ``violation`` (S,); sample 0 is the main trajectory. None for one sample.
         projected: whether the trajectory was projected onto the joint.
         violation: mean distance of the part's points between the raw and the projected trajectory,
             over frames, divided by the object's bounding-box diagonal (0 for an exact joint motion).
@@ -246,6 +246,15 @@ class ArticulationResult:
     @property
     def frames(self) -> int:
         return len(self.values)
+
+    def pick(self, index: int) -> "ArticulationResult":
+        """This result with sample ``index`` as its main trajectory (and no other samples)."""
+        if self.samples is None or not 0 <= index < len(self.samples["values"]):
+            raise InputError(f"no trajectory sample {index}: the result has {0 if self.samples is None else len(self.samples['values'])} samples")
+        s = self.samples
+        return replace(self, values=s["values"][index], dual_quaternions=s["dual_quaternions"][index],
+                       transforms=s["transforms"][index], raw_dual_quaternions=s["raw_dual_quaternions"][index],
+                       raw_transforms=s["raw_transforms"][index], violation=float(s["violation"][index]), samples=None)
 
     @property
     def name(self) -> str:
@@ -550,8 +559,8 @@ class DragMesh:
             moved_exact = np.einsum("stij,nj->stni", exact_m[..., :3, :3], part_points) + exact_m[:, :, None, :3, 3]
             moved_raw = np.einsum("stij,nj->stni", raw_m[..., :3, :3], part_points) + raw_m[:, :, None, :3, 3]
             diag_m = float(np.linalg.norm(np.ptp(part_mesh.vertices, axis=0))) / norm.scale
-            gap = np.linalg.norm(moved_exact[0] - moved_raw[0], axis=-1)
-            violation = float(gap.mean() / diag_m) if gap.size else 0.0
+            gap = np.linalg.norm(moved_exact - moved_raw, axis=-1)  # (S, T, N)
+            violations = gap.mean(axis=(1, 2)) / diag_m if gap.size else np.zeros(samples)
 
         with timer("output"), _single_thread():
             joint_mesh = norm.joint_from_model(joint_m)
@@ -567,14 +576,15 @@ class DragMesh:
             sample_arrays = None
             if samples > 1:
                 sample_arrays = {"values": values, "dual_quaternions": dqs, "transforms": transforms,
-                                 "raw_dual_quaternions": raw_dqs, "raw_transforms": raw_transforms}
+                                 "raw_dual_quaternions": raw_dqs, "raw_transforms": raw_transforms,
+                                 "violation": violations}
 
         timer.ms["total"] = (time.perf_counter() - total_start) * 1e3
         return ArticulationResult(
             mesh=part_mesh, part=names, face_mask=face_mask, joint=joint_mesh, type_probability=probability,
             joint_source=source, drag_point=p, drag_vector=v, values=values[0], dual_quaternions=dqs[0],
             transforms=transforms[0], raw_dual_quaternions=raw_dqs[0], raw_transforms=raw_transforms[0],
-            samples=sample_arrays, projected=project, violation=violation, normalization=norm,
+            samples=sample_arrays, projected=project, violation=float(violations[0]), normalization=norm,
             model_joint=joint_m, timing_ms=timer.ms,
             predictor=getattr(self.predictor, "name", type(self.predictor).__name__),
             generator=getattr(self.generator, "name", type(self.generator).__name__),

@@ -240,12 +240,23 @@ class Session:
         moved = state.joint.apply(grab[None], state.value)[0]
         if seed is not None:
             state.seed = int(seed)
-        result = self._articulate(
+        # Seed 0 is the default trajectory (the latent's prior mean); any other seed draws the
+        # latent from the prior: another easing and extent of the same motion.
+        drawn = state.seed != 0
+        full = self._articulate(
             self.mesh, label, grab, moved - grab, joint=state.joint, frames=self.frames, seed=state.seed,
+            samples=2 if drawn else 1,
         )
+        result = full.pick(1) if drawn else full
         state.result = result
-        # The pipeline may flip the axis so values are >= 0; the pose is the same.
-        state.joint, state.value = result.joint, float(result.values[-1])
+        # The pipeline may flip the axis so values are >= 0; the pose is the same. A drawn latent
+        # only re-times the motion to the same drag: the live value stays, so drawing again and
+        # again never drifts.
+        if drawn:
+            flipped = float(full.joint.axis @ state.joint.axis) < 0
+            state.joint, state.value = full.joint, -state.value if flipped else state.value
+        else:
+            state.joint, state.value = full.joint, float(full.values[-1])
         state.timing_ms = {**state.timing_ms, **{k: v for k, v in result.timing_ms.items()
                                                 if k in ("motion", "projection")}}
         self.frame = self.frames - 1
