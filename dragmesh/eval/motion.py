@@ -156,13 +156,19 @@ def sampling_measures(trajs, true, joint: Joint, part: np.ndarray, drag_point, d
     }
 
 
-def summarize_rows(records: list[dict]) -> dict:
-    """Mean of each measure over records (NaN-free), plus medians of traj and the count."""
+def finite_means(records: list[dict], keys) -> dict:
+    """The count and the mean of each key over records, NaNs and infinities left out."""
     out = {"n": len(records)}
-    for k in METRICS:
+    for k in keys:
         vals = np.array([r[k] for r in records], dtype=np.float64)
         vals = vals[np.isfinite(vals)]
         out[k] = float(vals.mean()) if vals.size else float("nan")
+    return out
+
+
+def summarize_rows(records: list[dict]) -> dict:
+    """Mean of each measure over records (NaN-free), plus medians of traj and the count."""
+    out = finite_means(records, METRICS)
     traj = np.array([r["traj"] for r in records])
     out["traj_median"] = float(np.median(traj)) if traj.size else float("nan")
     return out
@@ -170,12 +176,7 @@ def summarize_rows(records: list[dict]) -> dict:
 
 def summarize_sampling(records: list[dict]) -> dict:
     """Mean of each :func:`sampling_measures` figure over drags (NaN-free), plus the count."""
-    out = {"n": len(records)}
-    for k in SAMPLING:
-        vals = np.array([r[k] for r in records], dtype=np.float64)
-        vals = vals[np.isfinite(vals)]
-        out[k] = float(vals.mean()) if vals.size else float("nan")
-    return out
+    return finite_means(records, SAMPLING)
 
 
 # ---------------------------------------------------------------------------------- the run
