@@ -1,11 +1,13 @@
 """The part-frame type classifier: its inputs are yaw invariant and oriented away from the base,
 bad input is refused, the network has the documented shapes."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
 
-from dragmesh.models.typenet import N_SCALARS, TypeNet, TypeNetConfig, drag_features, part_geometry
+from dragmesh.models.typenet import N_SCALARS, TypeNet, TypeNetConfig, axis_targets, drag_features, part_geometry
 
 
 def button_on_panel(rng, n=600):
@@ -61,5 +63,14 @@ def test_network_gives_two_logits_per_sample(one_thread):
     pts, mask = button_on_panel(np.random.default_rng(3))
     geoms = [part_geometry(pts, mask, 16, 24, rng=np.random.default_rng(i)) for i in range(3)]
     geom = {k: torch.from_numpy(np.stack([g[k] for g in geoms])) for k in geoms[0]}
-    out = TypeNet(cfg)(geom, torch.zeros(3, 3), torch.tensor([[0.0, 0.0, -0.01]] * 3))
-    assert out.shape == (3, 2) and torch.isfinite(out).all()
+    types, axis = TypeNet(cfg)(geom, torch.zeros(3, 3), torch.tensor([[0.0, 0.0, -0.01]] * 3))
+    assert types.shape == (3, 2) and torch.isfinite(types).all() and axis is None
+    types, axis = TypeNet(replace(cfg, axis_head=True))(geom, torch.zeros(3, 3), torch.tensor([[0.0, 0.0, -0.01]] * 3))
+    assert axis.shape == (3, 4) and torch.isfinite(axis).all()
+
+
+def test_axis_targets_name_the_part_axis_along_the_joint_or_none():
+    axes = torch.eye(3).expand(3, 3, 3)
+    tilt = np.radians(5.0)
+    joint = torch.tensor([[0.0, 0.0, -1.0], [np.sin(tilt), np.cos(tilt), 0.0], [1.0, 1.0, 0.0]], dtype=torch.float32)
+    assert axis_targets(axes, joint).tolist() == [2, 1, 3]  # sign-blind; 45° off every axis: none

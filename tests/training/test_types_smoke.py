@@ -33,8 +33,17 @@ def test_train_resume_and_ship(tmp_path, shards):
     assert meta["steps"] == 6 and meta["config"]["width"] == 16
     pts = np.random.default_rng(0).uniform(-0.5, 0.5, (128, 3)).astype(np.float32)
     mask = pts[:, 2] > 0.3
-    probs = TypeClassifier.load(ship).probabilities(pts, mask, pts[mask][0], np.array([0.0, 0.0, 0.1]))
-    assert probs.shape == (2,) and abs(probs.sum() - 1) < 1e-5
+    reading = TypeClassifier.load(ship).read(pts, mask, pts[mask][0], np.array([0.0, 0.0, 0.1]))
+    assert reading.types.shape == (2,) and abs(reading.types.sum() - 1) < 1e-5
+    # The axis head (on by default) says which of the part's axes the joint runs along, or none.
+    assert reading.axis.shape == (4,) and abs(reading.axis.sum() - 1) < 1e-5
+    np.testing.assert_allclose(reading.axes @ reading.axes.T, np.eye(3), atol=1e-5)
+    chosen = reading.chosen_axis(threshold=0.0)
+    if int(np.argmax(reading.axis)) == 3:
+        assert chosen is None
+    else:
+        np.testing.assert_allclose(chosen, reading.axes[int(np.argmax(reading.axis))], atol=1e-6)
+    assert reading.chosen_axis(threshold=1.01) is None
 
     # Beside the shipped KPP-Net, the joint predictor takes its types from the classifier.
     for name in ("joints.json", "joints.safetensors"):
