@@ -24,6 +24,7 @@ training and inference alike.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -159,16 +160,12 @@ class TypeNet(nn.Module):
         # Base points: xyz, offset from the grab point.
         self.context_mlp = point_mlp([6, 64, w])
         self.scalar_mlp = nn.Sequential(nn.Linear(N_SCALARS, 64), nn.GELU())
-        self.head = nn.Sequential(
+        head = lambda out: nn.Sequential(  # on the pooled part and context features and the scalars
             nn.Linear(4 * w + 64, cfg.hidden), nn.LayerNorm(cfg.hidden), nn.GELU(),
-            nn.Linear(cfg.hidden, cfg.hidden // 2), nn.GELU(), nn.Linear(cfg.hidden // 2, 2),
+            nn.Linear(cfg.hidden, cfg.hidden // 2), nn.GELU(), nn.Linear(cfg.hidden // 2, out),
         )
-        self.axis = None
-        if cfg.axis_head:
-            self.axis = nn.Sequential(
-                nn.Linear(4 * w + 64, cfg.hidden), nn.LayerNorm(cfg.hidden), nn.GELU(),
-                nn.Linear(cfg.hidden, cfg.hidden // 2), nn.GELU(), nn.Linear(cfg.hidden // 2, 4),
-            )
+        self.head = head(2)
+        self.axis = head(4) if cfg.axis_head else None
 
     def forward(self, geom: dict[str, torch.Tensor], drag_point: torch.Tensor, drag_vector: torch.Tensor) -> tuple:
         scalars, p, v = drag_features(geom, drag_point, drag_vector)
@@ -214,8 +211,6 @@ class TypeClassifier:
 
     @classmethod
     def load(cls, weights_dir) -> "TypeClassifier":
-        from pathlib import Path
-
         from dragmesh.errors import WeightsError
         from dragmesh.training.common import load_weights
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import random
 from dataclasses import dataclass
@@ -55,6 +56,27 @@ def add_run_arguments(p, out: str) -> None:
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1)
+
+
+def plain_args(args) -> dict:
+    """A run's knobs as JSON-safe values (lists of folders as lists of strings), for checkpoints and
+    the model cards."""
+    out = {}
+    for k, v in vars(args).items():
+        if isinstance(v, (list, tuple)):
+            out[k] = [str(x) for x in v]
+        elif isinstance(v, (int, float, str, bool, Path, type(None))):
+            out[k] = str(v) if isinstance(v, Path) else v
+    return out
+
+
+def lr_at(step: int, args) -> float:
+    """Every trainer's schedule: linear warmup over ``args.warmup`` steps to ``args.lr``, then cosine
+    decay to 2 % of it at ``args.steps``."""
+    if step < args.warmup:
+        return args.lr * (step + 1) / args.warmup
+    t = (step - args.warmup) / max(1, args.steps - args.warmup)
+    return args.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
 
 
 def seed_everything(seed: int) -> None:

@@ -22,8 +22,8 @@ from tqdm import tqdm
 
 from dragmesh.models.kppnet import KPPNet, KPPNetConfig, kppnet_loss
 from dragmesh.training.common import (
-    add_run_arguments, plot_curves, restore_checkpoint, save_checkpoint, save_weights, seed_everything,
-    setup_distributed,
+    add_run_arguments, lr_at, plain_args, plot_curves, restore_checkpoint, save_checkpoint, save_weights,
+    seed_everything, setup_distributed,
 )
 
 BATCH_KEYS = ("points", "mask", "drag_point", "drag_vector", "joint_type", "joint_axis", "joint_origin", "diag")
@@ -81,19 +81,6 @@ def augment(batch: dict[str, torch.Tensor], n_points: int, gen: torch.Generator)
 def forward_loss(model, batch):
     out = model(batch["points"], batch["mask"], batch["drag_point"], batch["drag_vector"])
     return out, kppnet_loss(out, batch["joint_type"], batch["joint_axis"], batch["joint_origin"])
-
-
-def plain_args(args) -> dict:
-    """The run's knobs as JSON-safe values (for checkpoints and the model card)."""
-    return {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
-            if isinstance(v, (int, float, str, bool, Path, type(None)))}
-
-
-def lr_at(step: int, args) -> float:
-    if step < args.warmup:
-        return args.lr * (step + 1) / args.warmup
-    t = (step - args.warmup) / max(1, args.steps - args.warmup)
-    return args.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
 
 
 @torch.no_grad()

@@ -36,7 +36,7 @@ from dragmesh.models.dqvae import (
     DQVAE, DQVAEConfig, count_parameters, dqvae_loss, drag_value, frame_times, kl_weight, perturb_joint,
 )
 from dragmesh.training.common import (
-    add_run_arguments, plot_curves, restore_checkpoint, save_checkpoint, save_weights, seed_everything,
+    add_run_arguments, lr_at, plot_curves, restore_checkpoint, save_checkpoint, save_weights, seed_everything,
     setup_distributed,
 )
 
@@ -235,14 +235,6 @@ def forward_loss(net, x: dict, cfg: DQVAEConfig, kl_w: float) -> dict:
     out = net(x["points"], x["mask"], x["is_revolute"], x["axis"], x["origin"], x["drag_point"],
               x["drag_vector"], x["value"], target=x["target"])
     return dqvae_loss(out, x["target"], x["part"], x["is_revolute"], x["axis_true"], x["diag"], cfg, kl_w)
-
-
-def lr_at(step: int, args) -> float:
-    """Linear warmup, then cosine decay to 2 % of the peak."""
-    if step < args.warmup:
-        return args.lr * (step + 1) / args.warmup
-    t = (step - args.warmup) / max(1, args.steps - args.warmup)
-    return args.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
 
 
 # ------------------------------------------------------------------------------- validation

@@ -16,7 +16,6 @@ import argparse
 import hashlib
 import io
 import json
-import math
 import time
 from pathlib import Path
 
@@ -27,8 +26,8 @@ from tqdm import tqdm
 
 from dragmesh.models.typenet import FEATURES_VERSION, TypeNet, TypeNetConfig, axis_targets, part_geometry
 from dragmesh.training.common import (
-    add_run_arguments, atomic_write_bytes, plot_curves, restore_checkpoint, save_checkpoint, save_weights,
-    seed_everything, setup_distributed,
+    add_run_arguments, atomic_write_bytes, lr_at, plain_args, plot_curves, restore_checkpoint, save_checkpoint,
+    save_weights, seed_everything, setup_distributed,
 )
 
 GEOM_KEYS = ("centre", "axes", "ext", "scale", "obj_size", "obj_centre", "part", "context")
@@ -114,42 +113,22 @@ def bench_features(cfg: TypeNetConfig, limit: int = 0) -> dict[str, np.ndarray]:
              drag_vector=np.stack([s.drag_vector for s in samples]).astype(np.float32),
              joint_type=np.array([s.joint_type for s in samples], dtype=np.int64),
              joint_axis=np.stack([s.joint_axis for s in samples]).astype(np.float32))
-    g["drag_vector_exact"] = g["drag_vector"]
     return g
 
 
 @torch.no_grad()
 def validate(model: TypeNet, val: dict[str, np.ndarray], cfg: TypeNetConfig) -> dict:
     model.eval()
-    n = len(val["joint_type"])
     geom = {k: torch.from_numpy(val[k]) for k in GEOM_KEYS}
     geom["part"], geom["context"] = geom["part"][:, : cfg.n_part], geom["context"][:, : cfg.n_context]
     logits, axis = model(geom, torch.from_numpy(val["drag_point"]), torch.from_numpy(val["drag_vector"]))
     model.train()
-    ok = (logits.argmax(-1).numpy() == val["joint_type"][:n])
+    ok = logits.argmax(-1).numpy() == val["joint_type"]
     out = {"val_type_acc": float(ok.mean()), "val_errors": int((~ok).sum())}
     if axis is not None:
         target = axis_targets(geom["axes"], torch.from_numpy(val["joint_axis"]))
         out["val_axis_acc"] = float((axis.argmax(-1) == target).float().mean())
     return out
-
-
-def plain_args(args) -> dict:
-    """The run's knobs as JSON-safe values (the shard folders as strings), for the model card."""
-    out = {}
-    for k, v in vars(args).items():
-        if isinstance(v, (list, tuple)):
-            out[k] = [str(x) for x in v]
-        elif isinstance(v, (int, float, str, bool, Path, type(None))):
-            out[k] = str(v) if isinstance(v, Path) else v
-    return out
-
-
-def lr_at(step: int, args) -> float:
-    if step < args.warmup:
-        return args.lr * (step + 1) / args.warmup
-    t = (step - args.warmup) / max(1, args.steps - args.warmup)
-    return args.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
 
 
 def main(args: argparse.Namespace) -> int:
