@@ -6,3 +6,5 @@ from dragmesh.data.categories import kitchen  # noqa: F401
 from dragmesh.data.categories import appliances  # noqa: F401
 from dragmesh.data.categories import architecture  # noqa: F401
 from dragmesh.data.categories import bathroom  # noqa: F401
+from dragmesh.data.categories import world_home  # noqa: F401
+from dragmesh.data.categories import world_handheld  # noqa: F401
