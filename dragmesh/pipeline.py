@@ -44,7 +44,7 @@ from dragmesh.geometry.joints import JOINT_TYPES, REVOLUTE, Joint, project_dq_to
 from dragmesh.io import PartMesh, load_mesh
 from dragmesh.normalize import Normalization, unit_up
 from dragmesh.geometry.triangles import closest_point_on_triangles
-from dragmesh.sampling import face_areas, min_masked_points, sample_surface
+from dragmesh.sampling import canonical_sample, face_areas, min_masked_points
 
 # The drag point must lie within this fraction of the object's bounding-box diagonal of the part.
 DRAG_TOLERANCE = 0.02
@@ -84,29 +84,36 @@ class AnalyticMotionGenerator:
         return np.broadcast_to(dq, (samples, frames, 8)).copy()
 
 
-JOINT_MODELS = ("kppnet", "geometric")
+JOINT_MODELS = ("kppnet", "geometric", "dragfit")
+# Points sampled on the moving part for the physical checks (the part's box, sweeps, contact).
+SCENE_PART_POINTS = 1024
 MOTION_MODELS = ("dqvae", "analytic")
 
 
 def default_components(weights_dir=None, joint_model: str = "kppnet", motion_model: str = "dqvae"):
     """The (joint predictor, motion generator) a :class:`DragMesh` uses.
 
-    joint_model: "kppnet" (the shipped KPP-Net with geometric snap, its type from the part-frame
-    type classifier when ``types.*`` is shipped beside it) or "geometric" (the no-learning
-    baseline). motion_model: "dqvae" (the shipped DQ-VAE) or "analytic" (the joint's
+    joint_model: "kppnet" (the shipped joint inference: KPP-Net and the part-frame type classifier
+    as the prior, geometry and physics as evidence, limits and alternatives;
+    :mod:`dragmesh.models.joint_inference`), "geometric" (the no-learning baseline) or "dragfit"
+    (the no-learning fit that keeps the box-axis joint landing the drag best). motion_model: "dqvae" (the shipped DQ-VAE) or "analytic" (the joint's
     motion linear in its value). The learned ones load from ``weights_dir`` (default: the
     repository's ``weights/``) and raise WeightsError when their files are missing or corrupted.
     """
-    from dragmesh.models.baseline import GeometricJointPredictor
+    from dragmesh.models.baseline import DragFitJointPredictor, GeometricJointPredictor
     from dragmesh.models.dqvae import load_motion_generator
-    from dragmesh.models.joint_predictor import WEIGHTS_DIR, load_joint_predictor
+    from dragmesh.models.joint_inference import JointInference
+    from dragmesh.models.joint_predictor import WEIGHTS_DIR
 
     if joint_model not in JOINT_MODELS:
         raise InputError(f"unknown joint model {joint_model!r}; choose from {', '.join(JOINT_MODELS)}")
     if motion_model not in MOTION_MODELS:
         raise InputError(f"unknown motion model {motion_model!r}; choose from {', '.join(MOTION_MODELS)}")
     weights_dir = weights_dir or WEIGHTS_DIR
-    predictor = load_joint_predictor(weights_dir) if joint_model == "kppnet" else GeometricJointPredictor()
+    if joint_model == "kppnet":
+        predictor = JointInference.load(weights_dir)
+    else:
+        predictor = GeometricJointPredictor() if joint_model == "geometric" else DragFitJointPredictor()
     generator = load_motion_generator(weights_dir) if motion_model == "dqvae" else AnalyticMotionGenerator()
     return predictor, generator
 
@@ -203,6 +210,9 @@ class ArticulationResult:
             the motion the drag asks for.
         type_probability: the predictor's probability of ``joint.type`` (1.0 when given/overridden).
         joint_source: ``"predicted"`` or ``"given"``.
+        alternatives: the runners-up of joint inference, most probable first, mesh coordinates,
+            each ``{"type", "axis", "origin", "limits", "probability", "source"}`` (empty when the
+            joint was given or the predictor offers none).
         drag_point, drag_vector: (3,) the drag.
         values: (T,) joint values of the frames: radians (revolute) or mesh units (prismatic).
         dual_quaternions: (T, 8) unit dual quaternions of the frames (qr (w, x, y, z), qd).
@@ -242,6 +252,8 @@ class ArticulationResult:
     timing_ms: dict[str, float] = field(default_factory=dict)
     predictor: str = ""
     generator: str = ""
+    alternatives: list[dict] = field(default_factory=list)
+    evidence: dict = field(default_factory=dict)
 
     @property
     def frames(self) -> int:
@@ -270,12 +282,20 @@ class ArticulationResult:
         """``{"type", "axis", "origin", "limits", "type_probability"}`` (mesh coordinates)."""
         return {**self.joint.to_dict(), "type_probability": float(self.type_probability)}
 
+    def alternative_joint(self, index: int) -> Joint:
+        """Runner-up ``index`` (0 = the most probable one after the chosen joint) as a Joint in
+        mesh coordinates, to articulate again with ``joint=``."""
+        if not 0 <= index < len(self.alternatives):
+            raise InputError(f"no alternative {index}: the result has {len(self.alternatives)}")
+        return Joint.from_dict(self.alternatives[index])
+
     def to_dict(self, full: bool = False) -> dict[str, Any]:
         """The document ``dragmesh articulate --json`` prints: ``joint``, ``trajectory`` (``values``
         (T,), ``transforms`` (T x 4 x 4, row-major)), ``timing_ms``. With ``full``, also the dual
         quaternions, the raw trajectory, the samples and provenance (the JSON export)."""
         doc: dict[str, Any] = {
             "joint": self.joint_dict(),
+            "alternatives": [dict(a) for a in self.alternatives],
             "trajectory": {"values": self.values.tolist(), "transforms": self.transforms.tolist()},
             "timing_ms": {k: round(float(v), 3) for k, v in self.timing_ms.items()},
         }
@@ -295,6 +315,7 @@ class ArticulationResult:
             doc["violation"] = float(self.violation)
             doc["normalization"] = self.normalization.to_dict()
             doc["components"] = {"predictor": self.predictor, "generator": self.generator}
+            doc["evidence"] = dict(self.evidence)
         return doc
 
     def extra_arrays(self) -> dict[str, np.ndarray]:
@@ -442,6 +463,8 @@ class DragMesh:
         self.predictor = predictor
         self.generator = generator
         self.n_points = int(n_points or getattr(predictor, "n_points", DEFAULT_POINTS))
+        # The motion generator reads a prefix of the points (a prefix of an i.i.d. sample is one).
+        self.generator_points = min(self.n_points, int(getattr(generator, "n_points", self.n_points) or self.n_points))
         if threads is not None:
             torch.set_num_threads(int(threads))
 
@@ -513,10 +536,12 @@ class DragMesh:
 
         with timer("sample"):
             norm = Normalization.from_mesh(part_mesh)
-            rng = np.random.default_rng(seed)
-            sample = sample_surface(part_mesh.vertices, part_mesh.faces, self.n_points, rng, face_mask,
-                                    min_masked=min_masked_points(self.n_points))
-            points = norm.to_model(sample.points).astype(np.float32)
+            # Sampled from the geometry alone (canonical face order, constant seed): one mesh and
+            # one drag give one joint, whatever the seed, the file format or the face order.
+            vertices_m = norm.to_model(part_mesh.vertices)
+            sample = canonical_sample(vertices_m, part_mesh.faces, self.n_points, face_mask,
+                                      min_masked=min_masked_points(self.n_points))
+            points = sample.points.astype(np.float32)
             mask = sample.mask
             p_m, v_m = norm.to_model(p), norm.displacement_to_model(v)
             part_faces = part_mesh.faces[face_mask]
@@ -525,12 +550,17 @@ class DragMesh:
             centroid_m = norm.to_model(centroid)
 
         with timer("joint"):
+            alternatives, evidence = [], {}
             if given is not None:
                 joint_m, probability, source = norm.joint_to_model(given), 1.0, "given"
             else:
+                options = {}
+                if getattr(self.predictor, "uses_scene", False):
+                    options["scene"] = self._scene(vertices_m, part_mesh.faces, face_mask)
                 prediction = self.predictor.predict(points, mask, p_m.astype(np.float32), v_m.astype(np.float32),
-                                                    joint_type)
+                                                    joint_type, **options)
                 joint_m, probability, source = prediction.joint, float(prediction.type_probability), "predicted"
+                alternatives, evidence = list(getattr(prediction, "alternatives", [])), dict(getattr(prediction, "evidence", {}))
             with _single_thread():
                 joint_m = canonical_origin(joint_m, centroid_m)
                 value = float(joint_m.drag_value(p_m, v_m, clamp=False))
@@ -538,8 +568,9 @@ class DragMesh:
                 joint_m, value = joint_m.flipped(), -value
             value = float(joint_m.clamp(value))
 
+        gen_points, gen_mask = points[: self.generator_points], mask[: self.generator_points]
         with timer("motion"):
-            raw = np.asarray(self.generator.generate(points, mask, joint_m, p_m, v_m, value, frames=frames,
+            raw = np.asarray(self.generator.generate(gen_points, gen_mask, joint_m, p_m, v_m, value, frames=frames,
                                                      samples=samples, seed=seed), dtype=np.float64)
             if raw.shape != (samples, frames, 8):
                 raise InputError(f"motion generator returned shape {raw.shape}, expected {(samples, frames, 8)}")
@@ -564,6 +595,8 @@ class DragMesh:
 
         with timer("output"), _single_thread():
             joint_mesh = norm.joint_from_model(joint_m)
+            alternatives = [{**norm.joint_from_model(a.joint).to_dict(), "probability": float(a.probability),
+                             "source": a.source} for a in alternatives]
             scale = 1.0 if joint_m.is_revolute else norm.scale
             values = values_m * scale
             if project:
@@ -588,7 +621,15 @@ class DragMesh:
             model_joint=joint_m, timing_ms=timer.ms,
             predictor=getattr(self.predictor, "name", type(self.predictor).__name__),
             generator=getattr(self.generator, "name", type(self.generator).__name__),
+            alternatives=alternatives, evidence=evidence,
         )
+
+    def _scene(self, vertices_m: np.ndarray, faces: np.ndarray, face_mask: np.ndarray):
+        """The physical scene of a drag (model frame): the base to collide with and the part's points."""
+        from dragmesh.models.joint_inference import PartScene
+
+        part = canonical_sample(vertices_m, faces[face_mask], SCENE_PART_POINTS).points
+        return PartScene.build(vertices_m, faces, face_mask, part)
 
 
 _DEFAULT: DragMesh | None = None

@@ -138,3 +138,38 @@ def sample_mesh(
         moving_faces: (F,) bool moving-part faces, e.g. ``mesh.part_face_mask("door")``, or None.
     """
     return sample_surface(mesh.vertices, mesh.faces, n, rng, moving_faces, min_masked)
+
+
+def canonical_faces(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """The order (F,) that sorts faces by their geometry alone, and ``faces`` rewritten so each
+    triangle starts at its lexicographically smallest corner (winding kept).
+
+    Returns (order (F,), faces (F, 3)) with ``faces[order]`` in canonical order. Two files with the
+    same triangles in another face or vertex order (a GLB and a PLY of one model) give the same
+    canonical list, so a sampler seeded with a constant draws the same points from both.
+    """
+    tri = vertices[faces]  # (F, 3, 3)
+    # Rotate each triangle's corners so the smallest (x, then y, then z) comes first.
+    keys = np.round(tri, 9)
+    first = np.lexsort((keys[..., 2], keys[..., 1], keys[..., 0]), axis=-1)[:, 0]
+    roll = (np.arange(3)[None, :] + first[:, None]) % 3
+    faces = np.take_along_axis(faces, roll, axis=1)
+    tri = vertices[faces]
+    key = np.round(tri.reshape(len(faces), 9), 9)
+    order = np.lexsort(key.T[::-1])
+    return order, faces
+
+
+def canonical_sample(
+    vertices: np.ndarray,
+    faces: np.ndarray,
+    n: int,
+    face_mask: np.ndarray | None = None,
+    min_masked: int = 0,
+) -> SurfaceSample:
+    """:func:`sample_surface` that depends only on the geometry: faces in canonical order
+    (:func:`canonical_faces`) and a constant seed. ``face_index`` refers to the given faces."""
+    order, canon = canonical_faces(np.asarray(vertices, dtype=np.float64), np.asarray(faces))
+    mask = None if face_mask is None else np.asarray(face_mask, dtype=bool)[order]
+    s = sample_surface(vertices, canon[order], n, np.random.default_rng(0), mask, min_masked)
+    return SurfaceSample(s.points, order[s.face_index], s.mask)

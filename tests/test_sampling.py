@@ -109,3 +109,22 @@ def test_fast_enough_for_the_data_generator():
         times.append(time.perf_counter() - start)
     # Typically ~0.5 ms; the bound leaves room for a loaded shared CPU.
     assert np.median(times) < 0.01
+
+
+def test_canonical_sample_depends_only_on_the_geometry():
+    import trimesh
+
+    from dragmesh.sampling import canonical_sample
+
+    m = trimesh.creation.box((1.0, 0.5, 0.2)).subdivide()
+    v, f = np.asarray(m.vertices), np.asarray(m.faces)
+    mask = np.zeros(len(f), dtype=bool)
+    mask[:8] = True
+    a = canonical_sample(v, f, 200, mask, min_masked=10)
+    rng = np.random.default_rng(3)
+    fp, vp = rng.permutation(len(f)), rng.permutation(len(v))
+    inverse = np.argsort(vp)
+    f2 = np.roll(inverse[f[fp]], 2, axis=1)
+    b = canonical_sample(v[vp], f2, 200, mask[fp], min_masked=10)
+    assert np.array_equal(a.points, b.points) and np.array_equal(a.mask, b.mask)
+    assert np.array_equal(fp[b.face_index], a.face_index)  # face_index refers to the faces given

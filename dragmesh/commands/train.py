@@ -16,9 +16,10 @@ TRAINERS: dict[str, tuple[str, str]] = {
     "joints": ("dragmesh.training.joints", "train the joint predictor (type classifier + KPP-Net)"),
     "motion": ("dragmesh.training.motion", "train the motion generator (DQ-VAE)"),
     "types": ("dragmesh.training.types", "train the joint-type classifier (part-frame TypeNet)"),
+    "calibration": ("dragmesh.training.calibration", "fit the temperature of the joint probabilities on validation drags"),
 }
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    register_routed(subparsers, "train", "train a model (joints, motion, types)",
+    register_routed(subparsers, "train", "train a model (joints, motion, types, calibration)",
                     "Train a model from the procedural generator; see each model's --help for its knobs.", TRAINERS)

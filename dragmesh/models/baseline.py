@@ -78,11 +78,78 @@ def box_frames(points: np.ndarray) -> list[tuple[float, np.ndarray, np.ndarray, 
     return frames
 
 
+def surface_frames(vertices: np.ndarray, faces: np.ndarray, points: np.ndarray) -> list[tuple[float, np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`box_frames` with the box *directions* from the mesh's exact geometry rather than a
+    point sample: the principal direction from the surface's area-weighted second moments (closed
+    form per triangle), the rectangles from its vertices' hull. Subdividing the mesh, reordering
+    it or moving it rigidly moves the directions with it and changes nothing else, so joints read
+    from them are stable. Extents and centres are percentiles of ``points`` (M, 3) on the surface,
+    as in :func:`box_frames`, so a handle's protrusion barely moves an edge. vertices (V, 3),
+    faces (F, 3). Same return as :func:`box_frames`."""
+    tri = vertices[faces]  # (F, 3, 3)
+    area = 0.5 * np.linalg.norm(np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]), axis=1)
+    total = max(float(area.sum()), 1e-300)
+    s = tri.sum(axis=1)
+    mean = (area[:, None] * s).sum(0) / (3.0 * total)
+    # ∫ x xᵀ dA over a triangle = A / 12 (Σ v vᵀ + s sᵀ), s the sum of its corners.
+    second = (np.einsum("f,fki,fkj->ij", area, tri, tri) + np.einsum("f,fi,fj->ij", area, s, s)) / (12.0 * total)
+    _, vecs = np.linalg.eigh(second - np.outer(mean, mean))
+    hull = vertices[np.unique(faces)] - mean
+    q = np.asarray(points, dtype=np.float64) - mean
+    frames = []
+    for axes in (_frame_around(hull, np.array([0.0, 1.0, 0.0])), _frame_around(hull, vecs[:, 0])):
+        local = q @ axes.T
+        lo, hi = np.percentile(local, 0.5, axis=0), np.percentile(local, 99.5, axis=0)
+        ext = np.maximum(hi - lo, 1e-9)
+        order = np.argsort(-ext)
+        frames.append((float(np.prod(ext)), mean + ((lo + hi) / 2) @ axes, axes[order], ext[order]))
+    return frames
+
+
+def face_planes(points: np.ndarray, centre: np.ndarray, axes: np.ndarray, ext: np.ndarray,
+                bins: int = 50, spike: float = 4.0) -> list[np.ndarray]:
+    """Where the part's own faces lie along each box axis: the box's two sides plus every flat
+    layer where its surface points pile up (a panel's front and back, a door's frame behind its
+    handle, a drawer's front). A hinge sits on such a face, which need not be the box's side: a
+    handle standing proud of a door pushes the box's front forward, not the door's.
+
+    points (M, 3) on the part's surface; centre (3,), axes (3, 3) rows, ext (3,) from a box
+    function above. Returns, per axis, the sorted offsets (L,) from ``centre`` along it. A layer
+    is a run of bins (``bins`` over the extent) each holding ``spike`` times the mean count; its
+    offset is the median of its points."""
+    local = (points - centre) @ axes.T
+    out = []
+    for k in range(3):
+        coords = local[:, k]
+        counts, edges = np.histogram(coords, bins=bins, range=(-ext[k] / 2, ext[k] / 2))
+        dense = counts >= spike * len(points) / bins
+        planes = [-ext[k] / 2, ext[k] / 2]
+        start = None
+        for b in range(bins + 1):
+            if b < bins and dense[b]:
+                start = b if start is None else start
+            elif start is not None:
+                sel = coords[(coords >= edges[start]) & (coords <= edges[b])]
+                if len(sel):
+                    planes.append(float(np.median(sel)))
+                start = None
+        planes = np.sort(np.asarray(planes))
+        keep = np.concatenate([[True], np.diff(planes) > 0.02 * max(ext[k], 1e-9)])
+        out.append(planes[keep])
+    return out
+
+
+def tighter_frame(frames) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The tighter of a (gravity, principal) pair of boxes, with a slight preference for gravity
+    because real parts are mostly level. Returns centre (3,), axes (3, 3) rows, extents (3,)."""
+    (v_g, *gravity), (v_p, *pca) = frames
+    return tuple(gravity) if v_g * 0.95 <= v_p else tuple(pca)
+
+
 def part_frame(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The tighter of :func:`box_frames`, with a slight preference for gravity because real parts
     are mostly level. Returns centre (3,), axes (3, 3) rows by decreasing extent, extents (3,)."""
-    (v_g, *gravity), (v_p, *pca) = box_frames(points)
-    return tuple(gravity) if v_g * 0.95 <= v_p else tuple(pca)
+    return tighter_frame(box_frames(points))
 
 
 class GeometricJointPredictor:
@@ -154,3 +221,35 @@ class GeometricJointPredictor:
                 if score > best_score:
                     best, best_score = joint, score
         return best
+
+
+class DragFitJointPredictor:
+    """The no-learning drag fit: every slide along the part's box axes and every hinge on its box
+    edge and centre lines along them, keeping the joint that lands the dragged point nearest where
+    the drag asks. Exact for an exact drag on a box-aligned joint; a person's drag (direction off
+    by up to 20°) is where it errs."""
+
+    name = "dragfit"
+
+    def predict(self, points, mask, drag_point, drag_vector, joint_type: str | None = None) -> JointPrediction:
+        """points (N, 3) model frame; mask (N,) bool; drag (3,), (3,)."""
+        from dragmesh.models.joint_inference import drag_landing
+
+        points = np.asarray(points, dtype=np.float64)
+        part = points[np.asarray(mask, dtype=bool)]
+        p = np.asarray(drag_point, dtype=np.float64)
+        v = np.asarray(drag_vector, dtype=np.float64)
+        centre, axes, ext = part_frame(part)
+        joints = []
+        for k in range(3):
+            if joint_type in (None, PRISMATIC):
+                joints.append(Joint(PRISMATIC, axes[k], centre))
+            if joint_type in (None, REVOLUTE):
+                i, j = [n for n in range(3) if n != k]
+                for o in [centre] + [centre + s1 * ext[i] / 2 * axes[i] + s2 * ext[j] / 2 * axes[j]
+                                     for s1 in (-1, 1) for s2 in (-1, 1)]:
+                    joints.append(Joint(REVOLUTE, axes[k], o))
+        values, residuals = drag_landing(joints, p, v)
+        best = int(np.argmin(residuals))
+        joint = joints[best].flipped() if values[best] < 0 else joints[best]
+        return JointPrediction(joint=joint, type_probability=1.0 if joint_type else 1.0)

@@ -36,7 +36,7 @@ from dragmesh.models.kppnet import masked_pool, point_mlp
 # Local coordinates are clipped to this many part sizes: far context only says "something is there".
 CLIP = 3.0
 # Bumped whenever part_geometry or the cached fields change, so cached features are never stale.
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 # A part axis within this angle of the true joint axis is "the joint's axis" for the axis head.
 AXIS_MATCH_DEG = 10.0
 N_SCALARS = 21
@@ -49,6 +49,7 @@ class TypeNetConfig:
     width: int = 128
     hidden: int = 256
     axis_head: bool = False  # also say which part axis (if any) is the joint's: 3 axes + "none"
+    range_head: bool = False  # also predict the joint's range and where in it the part rests
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -142,6 +143,39 @@ def axis_targets(axes: torch.Tensor, joint_axis: torch.Tensor) -> torch.Tensor:
     return torch.where(best >= torch.cos(torch.deg2rad(torch.tensor(AXIS_MATCH_DEG))), k, torch.full_like(k, 3))
 
 
+# The range head's outputs: [continuous logit, log range if revolute, log range if prismatic, rest
+# fraction logit if revolute, if prismatic]. A revolute range is in radians, a prismatic one in part
+# sizes (the part's largest extent), so both are scale free.
+RANGE_OUTPUTS = 5
+
+
+def range_targets(joint_type: torch.Tensor, limits: torch.Tensor, scale: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Targets of the range head from true limits (B, 2) (lower <= 0 <= upper, relative to the
+    pose in the file, positive along the drag; NaN when the joint is continuous), joint types (B,)
+    and part scales (B,): ``continuous`` (B,) float, ``log_range`` (B,) (0 where continuous),
+    ``fraction`` (B,) = upper / range, the share of the range that lies along the drag."""
+    lo, hi = limits[:, 0], limits[:, 1]
+    continuous = ~(torch.isfinite(lo) & torch.isfinite(hi))
+    span = torch.where(continuous, torch.ones_like(lo), (hi - lo).clamp_min(1e-4))
+    span = torch.where(joint_type == 1, span / scale.reshape(-1).clamp_min(1e-6), span)
+    fraction = torch.where(continuous, torch.full_like(lo, 0.5), torch.nan_to_num(hi) / (hi - lo).nan_to_num(1.0).clamp_min(1e-9))
+    return {"continuous": continuous.float(), "log_range": torch.where(continuous, torch.zeros_like(lo), span.log()),
+            "fraction": fraction.clamp(0.0, 1.0).nan_to_num(0.5)}
+
+
+def range_loss(out: torch.Tensor, joint_type: torch.Tensor, targets: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Cross-entropy of "continuous", and for bounded joints smooth-L1 of the log range and
+    cross-entropy of the fraction, on the outputs of the true type."""
+    idx = joint_type.long().reshape(-1, 1)
+    log_range = out[:, 1:3].gather(1, idx).squeeze(1)
+    fraction = out[:, 3:5].gather(1, idx).squeeze(1)
+    bounded = 1.0 - targets["continuous"]
+    loss = F.binary_cross_entropy_with_logits(out[:, 0], targets["continuous"])
+    per = F.smooth_l1_loss(log_range, targets["log_range"], reduction="none", beta=0.2) + \
+        F.binary_cross_entropy_with_logits(fraction, targets["fraction"], reduction="none")
+    return loss + (per * bounded).sum() / bounded.sum().clamp_min(1.0)
+
+
 class TypeNet(nn.Module):
     """forward(geom (dict of batched part_geometry tensors), drag_point (B,3), drag_vector (B,3))
     -> (type logits (B, 2) [revolute, prismatic], axis logits (B, 4) [part axis 0, 1, 2, none] or
@@ -166,8 +200,26 @@ class TypeNet(nn.Module):
         )
         self.head = head(2)
         self.axis = head(4) if cfg.axis_head else None
+        self.range = head(RANGE_OUTPUTS) if cfg.range_head else None
 
-    def forward(self, geom: dict[str, torch.Tensor], drag_point: torch.Tensor, drag_vector: torch.Tensor) -> tuple:
+    def forward(self, geom: dict[str, torch.Tensor], drag_point: torch.Tensor, drag_vector: torch.Tensor,
+                all_heads: bool = False):
+        """(types, axis) as in the class docstring; with ``all_heads`` the dict of :meth:`heads`."""
+        out = self.heads(geom, drag_point, drag_vector)
+        return out if all_heads else (out["types"], out["axis"])
+
+    def heads(self, geom: dict[str, torch.Tensor], drag_point: torch.Tensor, drag_vector: torch.Tensor) -> dict:
+        """{"types": (B, 2), "axis": (B, 4) or None, "range": (B, RANGE_OUTPUTS) or None}; see
+        :func:`range_targets` for what the range outputs mean."""
+        feat = self.features(geom, drag_point, drag_vector)
+        return {
+            "types": self.head(feat),
+            "axis": self.axis(feat) if self.axis is not None else None,
+            "range": self.range(feat) if self.range is not None else None,
+        }
+
+    def features(self, geom: dict[str, torch.Tensor], drag_point: torch.Tensor, drag_vector: torch.Tensor) -> torch.Tensor:
+        """The pooled part, context and scalar features (B, 4 * width + 64) every head reads."""
         scalars, p, v = drag_features(geom, drag_point, drag_vector)
         part, ctx = geom["part"], geom["context"]
         n = part.shape[1]
@@ -178,7 +230,7 @@ class TypeNet(nn.Module):
             masked_pool(f_part, ones(f_part)), masked_pool(f_ctx, ones(f_ctx)),
             self.scalar_mlp(scalars),
         ], -1)
-        return self.head(feat), (self.axis(feat) if self.axis is not None else None)
+        return feat
 
 
 @dataclass

@@ -24,7 +24,9 @@ import torch
 from torch.nn import functional as F
 from tqdm import tqdm
 
-from dragmesh.models.typenet import FEATURES_VERSION, TypeNet, TypeNetConfig, axis_targets, part_geometry
+from dragmesh.models.typenet import (
+    FEATURES_VERSION, TypeNet, TypeNetConfig, axis_targets, part_geometry, range_loss, range_targets,
+)
 from dragmesh.training.common import (
     add_run_arguments, atomic_write_bytes, lr_at, plain_args, plot_curves, restore_checkpoint, save_checkpoint,
     save_weights, seed_everything, setup_distributed,
@@ -48,6 +50,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--axis-head", action=argparse.BooleanOptionalAction, default=True,
                    help="also train the head that picks the part axis the joint runs along (default on)")
     p.add_argument("--axis-weight", type=float, default=1.0, help="weight of the axis head's cross-entropy")
+    p.add_argument("--range-head", action=argparse.BooleanOptionalAction, default=True,
+                   help="also train the head that predicts the joint's range and rest position (default on)")
+    p.add_argument("--range-weight", type=float, default=0.5, help="weight of the range head's loss")
     p.add_argument("--p-exact", type=float, default=0.3, help="fraction of samples trained with the exact drag")
     p.add_argument("--val-every", type=int, default=1000, help="0: no validation")
     p.add_argument("--val-samples", type=int, default=0, help="seen benchmark samples to validate on (0: all)")
@@ -73,7 +78,8 @@ def shard_features(shards: Path, cfg: TypeNetConfig, cache: Path) -> dict[str, n
     for entry in tqdm(read_manifest(shards)["shards"], desc="part geometry", unit="shard"):
         a = load_arrays(Path(shards) / entry["file"])
         g = geometry_arrays(a["points"], a["mask"], cfg)
-        g.update({k: a[k].astype(np.float32) for k in ("drag_point", "drag_vector", "drag_vector_exact", "joint_axis")})
+        g.update({k: a[k].astype(np.float32) for k in ("drag_point", "drag_vector", "drag_vector_exact", "joint_axis",
+                                                       "joint_limits")})
         g["joint_type"] = a["joint_type"].astype(np.int64).reshape(-1)
         parts.append(g)
     out = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
@@ -84,9 +90,9 @@ def shard_features(shards: Path, cfg: TypeNetConfig, cache: Path) -> dict[str, n
 
 
 def draw_batch(data: dict[str, np.ndarray], idx: np.ndarray, cfg: TypeNetConfig, p_exact: float,
-               rng: np.random.Generator) -> tuple[dict, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+               rng: np.random.Generator) -> tuple[dict, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """(geometry tensors with random point subsets, drag point, drag vector, type, axis-head
-    class) for rows idx."""
+    class, true limits (B, 2)) for rows idx."""
     b = len(idx)
     geom = {k: torch.from_numpy(data[k][idx]) for k in GEOM_KEYS if k not in ("part", "context")}
     for k, n in (("part", cfg.n_part), ("context", cfg.n_context)):
@@ -96,7 +102,8 @@ def draw_batch(data: dict[str, np.ndarray], idx: np.ndarray, cfg: TypeNetConfig,
     exact = rng.random(b) < p_exact
     vec = np.where(exact[:, None], data["drag_vector_exact"][idx], data["drag_vector"][idx])
     axis = axis_targets(geom["axes"], torch.from_numpy(data["joint_axis"][idx]))
-    return geom, torch.from_numpy(data["drag_point"][idx]), torch.from_numpy(vec), torch.from_numpy(data["joint_type"][idx]), axis
+    return (geom, torch.from_numpy(data["drag_point"][idx]), torch.from_numpy(vec), torch.from_numpy(data["joint_type"][idx]),
+            axis, torch.from_numpy(data["joint_limits"][idx]))
 
 
 def bench_features(cfg: TypeNetConfig, limit: int = 0) -> dict[str, np.ndarray]:
@@ -112,7 +119,8 @@ def bench_features(cfg: TypeNetConfig, limit: int = 0) -> dict[str, np.ndarray]:
     g.update(drag_point=np.stack([s.drag_point for s in samples]).astype(np.float32),
              drag_vector=np.stack([s.drag_vector for s in samples]).astype(np.float32),
              joint_type=np.array([s.joint_type for s in samples], dtype=np.int64),
-             joint_axis=np.stack([s.joint_axis for s in samples]).astype(np.float32))
+             joint_axis=np.stack([s.joint_axis for s in samples]).astype(np.float32),
+             joint_limits=np.stack([s.joint_limits for s in samples]).astype(np.float32))
     return g
 
 
@@ -121,14 +129,33 @@ def validate(model: TypeNet, val: dict[str, np.ndarray], cfg: TypeNetConfig) -> 
     model.eval()
     geom = {k: torch.from_numpy(val[k]) for k in GEOM_KEYS}
     geom["part"], geom["context"] = geom["part"][:, : cfg.n_part], geom["context"][:, : cfg.n_context]
-    logits, axis = model(geom, torch.from_numpy(val["drag_point"]), torch.from_numpy(val["drag_vector"]))
+    out = model.heads(geom, torch.from_numpy(val["drag_point"]), torch.from_numpy(val["drag_vector"]))
+    logits, axis = out["types"], out["axis"]
     model.train()
     ok = logits.argmax(-1).numpy() == val["joint_type"]
     out = {"val_type_acc": float(ok.mean()), "val_errors": int((~ok).sum())}
     if axis is not None:
         target = axis_targets(geom["axes"], torch.from_numpy(val["joint_axis"]))
         out["val_axis_acc"] = float((axis.argmax(-1) == target).float().mean())
+    if out_range := out_heads_range(model, geom, val):
+        out.update(out_range)
     return out
+
+
+@torch.no_grad()
+def out_heads_range(model: TypeNet, geom: dict, val: dict[str, np.ndarray]) -> dict:
+    """Range-head validation: median relative error of the predicted range on bounded joints and
+    accuracy of the continuous flag (empty without the head)."""
+    if model.range is None:
+        return {}
+    y = torch.from_numpy(val["joint_type"])
+    r = model.heads(geom, torch.from_numpy(val["drag_point"]), torch.from_numpy(val["drag_vector"]))["range"]
+    t = range_targets(y, torch.from_numpy(val["joint_limits"]), geom["scale"])
+    bounded = t["continuous"] < 0.5
+    pred = r[:, 1:3].gather(1, y.reshape(-1, 1)).squeeze(1)
+    rel = (pred - t["log_range"]).exp().sub(1.0).abs()[bounded]
+    return {"val_range_err": float(rel.median()) if len(rel) else float("nan"),
+            "val_continuous_acc": float(((r[:, 0] > 0).float() == t["continuous"]).float().mean())}
 
 
 def main(args: argparse.Namespace) -> int:
@@ -137,7 +164,7 @@ def main(args: argparse.Namespace) -> int:
     seed_everything(args.seed + d.rank)
     args.out.mkdir(parents=True, exist_ok=True)
     cfg = TypeNetConfig(n_part=args.part_points, n_context=args.context_points, width=args.width, hidden=args.hidden,
-                        axis_head=args.axis_head)
+                        axis_head=args.axis_head, range_head=args.range_head)
     tables = [shard_features(f, cfg, args.out / f"features-{hashlib.sha1(str(f.resolve()).encode()).hexdigest()[:10]}.npz")
               for f in args.shards]
     data = {k: np.concatenate([t[k] for t in tables]) for k in tables[0]}
@@ -153,13 +180,17 @@ def main(args: argparse.Namespace) -> int:
     t0, running = time.time(), {}
     while step < args.steps:
         idx = rng.integers(0, n, args.batch)
-        geom, dp, dv, y, y_axis = draw_batch(data, idx, cfg, args.p_exact, rng)
+        geom, dp, dv, y, y_axis, limits = draw_batch(data, idx, cfg, args.p_exact, rng)
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args)
-        logits, axis = net({k: v.to(d.device) for k, v in geom.items()}, dp.to(d.device), dv.to(d.device))
+        out = net({k: v.to(d.device) for k, v in geom.items()}, dp.to(d.device), dv.to(d.device), all_heads=True)
+        logits, axis = out["types"], out["axis"]
         loss = F.cross_entropy(logits, y.to(d.device))
         if axis is not None:
             loss = loss + args.axis_weight * F.cross_entropy(axis, y_axis.to(d.device))
+        if out["range"] is not None:
+            targets = {k: v.to(d.device) for k, v in range_targets(y, limits, geom["scale"]).items()}
+            loss = loss + args.range_weight * range_loss(out["range"], y.to(d.device), targets)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -175,7 +206,7 @@ def main(args: argparse.Namespace) -> int:
         if d.main and val is not None and (step % args.val_every == 0 or step == args.steps):
             history.append({"step": step, **validate(model, val, cfg)})
             bar.write(json.dumps(history[-1]))
-            plot_curves(history, args.out / "curves.png", ["loss", "train_acc", "val_type_acc", "val_axis_acc"],
+            plot_curves(history, args.out / "curves.png", ["loss", "train_acc", "val_type_acc", "val_axis_acc", "val_range_err"],
                         "joint-type classifier training")
         if d.main and (step % args.ckpt_every == 0 or step == args.steps):
             save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), step=step, history=history,

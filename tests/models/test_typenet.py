@@ -74,3 +74,23 @@ def test_axis_targets_name_the_part_axis_along_the_joint_or_none():
     tilt = np.radians(5.0)
     joint = torch.tensor([[0.0, 0.0, -1.0], [np.sin(tilt), np.cos(tilt), 0.0], [1.0, 1.0, 0.0]], dtype=torch.float32)
     assert axis_targets(axes, joint).tolist() == [2, 1, 3]  # sign-blind; 45° off every axis: none
+
+
+def test_range_head_targets_and_loss():
+    from dragmesh.models.typenet import RANGE_OUTPUTS, range_loss, range_targets
+
+    limits = torch.tensor([[-0.5, 1.0], [0.0, 0.2], [float("nan"), float("nan")]])
+    types = torch.tensor([0, 1, 0])
+    t = range_targets(types, limits, torch.tensor([1.0, 0.4, 1.0]))
+    assert t["continuous"].tolist() == [0.0, 0.0, 1.0]
+    assert torch.allclose(t["log_range"][:2], torch.log(torch.tensor([1.5, 0.5])))
+    assert torch.allclose(t["fraction"][:2], torch.tensor([1.0 / 1.5, 1.0]))
+    out = torch.zeros(3, RANGE_OUTPUTS, requires_grad=True)
+    loss = range_loss(out, types, t)
+    loss.backward()
+    assert torch.isfinite(loss) and out.grad.abs().sum() > 0
+    cfg = TypeNetConfig(n_part=16, n_context=24, width=16, hidden=32, axis_head=True, range_head=True)
+    geom = {k: torch.from_numpy(np.stack([v] * 2)) for k, v in part_geometry(
+        np.random.default_rng(0).normal(size=(64, 3)), np.arange(64) < 20, 16, 24).items()}
+    heads = TypeNet(cfg)(geom, torch.zeros(2, 3), torch.ones(2, 3) * 0.1, all_heads=True)
+    assert heads["range"].shape == (2, RANGE_OUTPUTS) and heads["axis"].shape == (2, 4)

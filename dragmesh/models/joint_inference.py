@@ -1,0 +1,461 @@
+"""Joint inference a person can trust: ensembled networks as the prior, geometry and physics as
+the evidence, limits from both, and the runners-up with honest probabilities.
+
+One drag in (model frame), one :class:`~dragmesh.models.prediction.JointPrediction` out, built in
+five steps:
+
+1. **Ensemble.** KPP-Net reads the object in several views at once (one batch): each of
+   ``samplings`` disjoint point subsets, turned about up by each of ``VIEW_YAWS`` (quarter turns map
+   the model frame's box onto itself, so every view is a valid input); the answers are turned back
+   and combined robustly (the principal direction of the axis lines, the median pivot). The type
+   classifier reads every subset (it is yaw invariant by construction). A drag longer than the
+   object is shortened to the object's size before the networks read it: its direction is the
+   message, and an over-long drag must give the same joint (moved to its limit).
+2. **Candidates.** Joints of both types from the networks (KPP-Net's line, the classifier's
+   part-axis choice) and from geometry: the part's box axes, and for hinges the four box edge lines
+   along each axis and its centre line.
+3. **Evidence.** Each candidate is scored, in log-likelihood units, by the type classifier's
+   probability, its agreement with KPP-Net's axis and pivot and with the axis head, a small prior
+   for the box's own axes (man-made parts turn and slide along them), how well it lands the dragged
+   point (a heavy-tailed term: an exact drag lands exactly, a person's is off by up to ~20°), and,
+   when the base's triangles are given (:class:`PartScene`), physics: whether the motion the drag
+   asks passes through the base (:mod:`dragmesh.physics`), and whether a hinge line touches it.
+   The networks stay the prior; physics vetoes and re-ranks.
+4. **Probabilities.** A softmax over the candidates' scores with a temperature fitted on
+   validation data of the training categories (``weights/calibration.json``); the type probability
+   is the mass of the chosen type, and near-identical candidates pool their mass.
+5. **Limits.** The range head of the type classifier predicts the joint's range and where the part
+   rests in it; a sweep against the base finds the physical stops (closed, pushed into the body),
+   which win over the prediction where they are found.
+
+The answer depends only on the geometry and the drag: the pipeline samples the points
+deterministically from the mesh (see :func:`dragmesh.sampling.canonical_sample`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from dragmesh.geometry.joints import PRISMATIC, REVOLUTE, Joint
+from dragmesh.models.baseline import face_planes, part_frame, surface_frames, tighter_frame
+from dragmesh.models.prediction import Alternative, JointPrediction
+from dragmesh.physics import Obstacle, line_contact, sweep
+
+TYPES = (REVOLUTE, PRISMATIC)
+VIEW_YAWS = (0.0, 90.0, 180.0, 270.0)
+# Drags are shortened to this length (model units: the object's largest extent is 1).
+MAX_DRAG = 1.0
+# A part whose box diagonal is under this fraction of the object's is a control (knob, button):
+# its motion is allowed to sink into the surface it sits on (real ones sit in holes the meshes
+# rarely model), so physics neither vetoes nor stops it.
+SMALL_PART = 0.15
+# Defaults where the type classifier has no range head: a hinge's range, a slide's as a fraction
+# of the part's extent along it.
+DEFAULT_REVOLUTE_RANGE = np.deg2rad(100.0)
+DEFAULT_PRISMATIC_FRACTION = 0.75
+# Physics is checked on this many leading candidates; the rest cannot win anyway.
+PHYSICS_CANDIDATES = 5
+# How far a candidate must move (either way, in all) to count as free: a hinge's angle, a
+# slide's fraction of the part's extent along it.
+PHYSICS_SPAN_RAD = np.deg2rad(30.0)
+PHYSICS_SPAN_PART = 0.3
+# Part points that fix the part's box (deterministic, so the box is too).
+BOX_POINTS = 512
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The evidence's weights (log-likelihood units) and scales. Chosen on the seen benchmark
+    categories; the temperature is fitted separately (:mod:`dragmesh.eval.trust`)."""
+
+    axis_sigma_deg: float = 8.0  # KPP-Net axis agreement
+    axis_cap: float = 4.0  # the most a disagreement with KPP-Net can cost
+    pivot_sigma: float = 0.04  # KPP-Net pivot agreement (model units)
+    pivot_cap: float = 4.0
+    box_prior: float = 3.0  # a joint along the part's own box axis
+    edge_prior: float = 1.5  # a hinge on the part's box edge or centre line
+    head_weight: float = 1.0  # the classifier's part-axis head
+    drag_sigma: float = 0.06  # heavy-tailed drag landing: -log(1 + (r / sigma)^2)
+    drag_weight: float = 0.7
+    collision_weight: float = 6.0  # motion the drag asks blocked by the base
+    contact_sigma: float = 0.03  # hinge line's distance from the base
+    contact_cap: float = 3.0
+    temperature: float = 1.0
+
+
+@dataclass
+class PartScene:
+    """What physics and the part's box need, model frame: the base as an
+    :class:`~dragmesh.physics.Obstacle`, a dense deterministic sample of the part's surface (M, 3),
+    the object's box diagonal, and the part's triangles (its box is read from them exactly)."""
+
+    obstacle: Obstacle
+    part_points: np.ndarray
+    diagonal: float
+    part_vertices: np.ndarray | None = None
+    part_faces: np.ndarray | None = None
+
+    @classmethod
+    def build(cls, vertices: np.ndarray, faces: np.ndarray, moving: np.ndarray, part_points: np.ndarray) -> "PartScene":
+        """vertices (V, 3) and faces (F, 3) of the whole object in the model frame, ``moving`` (F,)
+        bool the part's faces, part_points (M, 3) on the part."""
+        used = faces[~moving]
+        diag = float(np.linalg.norm(np.ptp(vertices[faces.reshape(-1)], axis=0))) if len(faces) else 1.0
+        return cls(Obstacle(vertices, used), np.asarray(part_points, dtype=np.float64), diag,
+                   np.asarray(vertices, dtype=np.float64), np.asarray(faces[moving]))
+
+    def box(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The part's box from its triangles: centre (3,), axes (3, 3) rows, extents (3,)."""
+        return tighter_frame(surface_frames(self.part_vertices, self.part_faces, self.part_points))
+
+
+@dataclass
+class Candidate:
+    joint: Joint
+    source: str
+    box_axis: int = -1  # index of the part box axis it runs along, -1 for none
+    score: float = 0.0
+    terms: dict = field(default_factory=dict)
+
+
+def yaw_matrix(deg: float) -> np.ndarray:
+    """Rotation (3, 3) about +Y by ``deg`` degrees."""
+    c, s = np.cos(np.deg2rad(deg)), np.sin(np.deg2rad(deg))
+    return np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
+
+
+def drag_landing(joints: list[Joint], p: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each joint, the value that best realises the drag (p, v) and the residual |p' - (p + v)|
+    / |v| where that value leaves the point: 0 for a drag the joint can make exactly.
+    Returns (values (K,), residuals (K,))."""
+    values, residuals = np.zeros(len(joints)), np.zeros(len(joints))
+    target = p + v
+    length = max(float(np.linalg.norm(v)), 1e-12)
+    for k, j in enumerate(joints):
+        a = j.axis
+        if j.type == PRISMATIC:
+            values[k] = float(v @ a)
+            moved = p + values[k] * a
+        else:
+            r, r2 = p - j.origin, target - j.origin
+            r_perp, r2_perp = r - (r @ a) * a, r2 - (r2 @ a) * a
+            if np.linalg.norm(r_perp) < 1e-9 or np.linalg.norm(r2_perp) < 1e-9:
+                values[k], moved = 0.0, p
+            else:
+                values[k] = float(np.arctan2(a @ np.cross(r_perp, r2_perp), r_perp @ r2_perp))
+                c, s = np.cos(values[k]), np.sin(values[k])
+                moved = j.origin + (r @ a) * a + c * r_perp + s * np.cross(a, r_perp)
+        residuals[k] = float(np.linalg.norm(moved - target)) / length
+    return values, residuals
+
+
+class JointInference:
+    """The shipped joint predictor (see the module docstring).
+
+    Args:
+        kppnet: a trained :class:`~dragmesh.models.kppnet.KPPNet`.
+        types: a :class:`~dragmesh.models.typenet.TypeClassifier` or None (KPP-Net's type head).
+        samplings: disjoint point subsets of ``kppnet.cfg.n_points`` each; the predictor asks for
+            ``samplings * n_points`` points (``n_points``).
+        views: how many of :data:`VIEW_YAWS` each subset is read in.
+        physics: use the base's geometry when the caller gives a :class:`PartScene`.
+        weights: the evidence's :class:`Weights`.
+    """
+
+    name = "kppnet"
+    uses_scene = True  # the pipeline passes a PartScene
+
+    def __init__(self, kppnet, types=None, samplings: int = 1, views: int = 2, physics: bool = True,
+                 weights: Weights | None = None):
+        self.kppnet = kppnet.eval()
+        self.types = types
+        self.samplings = max(1, int(samplings))
+        self.views = max(1, min(int(views), len(VIEW_YAWS)))
+        self.physics = physics
+        self.weights = weights or Weights()
+        self.n_points = kppnet.cfg.n_points * self.samplings
+        self.last_scores: list[tuple[str, float]] = []  # every candidate of the last drag: (type, score)
+
+    @classmethod
+    def load(cls, weights_dir, **options) -> "JointInference":
+        """From ``joints.*``, ``types.*`` (when present) and ``calibration.json`` (when present) in
+        ``weights_dir``; WeightsError when a file set is missing or corrupted."""
+        from dragmesh.models.joint_predictor import LearnedJointPredictor
+
+        base = LearnedJointPredictor.load(weights_dir)
+        weights = options.pop("weights", None)
+        if weights is None:
+            weights = Weights()
+            calib = Path(weights_dir) / "calibration.json"
+            if calib.is_file():
+                from dragmesh.errors import WeightsError
+
+                try:
+                    weights = Weights(temperature=float(json.loads(calib.read_text())["temperature"]))
+                except (OSError, ValueError, KeyError, TypeError) as exc:
+                    raise WeightsError(f"unreadable calibration {calib}: {exc}") from None
+        return cls(base.model, base.types, weights=weights, **options)
+
+    # -- networks ---------------------------------------------------------------------------
+
+    @torch.inference_mode()
+    def read_networks(self, points, mask, p, v) -> dict:
+        """Every view through KPP-Net and every subset through the type classifier, in one batch
+        each. Returns the combined readings (model frame): ``p_type`` (2,), ``axis`` (3,) unit,
+        ``origin`` (3,), ``axis_spread`` (deg), ``head`` [(direction (3,), prob)] and ``head_none``,
+        ``range`` (RANGE_OUTPUTS,) or None."""
+        n = self.kppnet.cfg.n_points
+        subsets = [np.flatnonzero(np.arange(len(points)) % self.samplings == s)[:n] for s in range(self.samplings)]
+        subsets = [s for s in subsets if mask[s].any()] or [np.arange(len(points))[:n]]
+        yaws = [yaw_matrix(a) for a in VIEW_YAWS[: self.views]]
+        pts, msk, dps, dvs, rots = [], [], [], [], []
+        for idx in subsets:
+            for R in yaws:
+                pts.append(points[idx] @ R.T)
+                msk.append(mask[idx])
+                dps.append(R @ p)
+                dvs.append(R @ v)
+                rots.append(R)
+        f = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32))
+        out = self.kppnet(f(pts), f(np.asarray(msk, dtype=np.float32)), f(dps), f(dvs))
+        rots = np.asarray(rots)
+        axes = np.einsum("bji,bj->bi", rots, out["axis"].double().numpy())  # R^T a
+        origins = np.einsum("bji,bj->bi", rots, out["origin"].double().numpy())
+        centroid = points[mask].mean(axis=0)
+        _, vecs = np.linalg.eigh(axes.T @ axes)
+        axis = vecs[:, -1]
+        # Each line's point nearest the part's centroid, then the median: one wild view cannot drag it.
+        feet = origins + ((centroid - origins) * axes).sum(1, keepdims=True) * axes
+        origin = np.median(feet, axis=0)
+        spread = float(np.degrees(np.arccos(np.clip(np.abs(axes @ axis), 0.0, 1.0))).mean())
+        reading = {"axis": axis, "origin": origin, "axis_spread": spread,
+                   "p_type": torch.softmax(out["type_logits"], -1).double().numpy().mean(0),
+                   "head": [], "head_none": 1.0, "range": None}
+        if self.types is not None:
+            reading.update(self._read_types(points, mask, p, v, subsets))
+        return reading
+
+    def _read_types(self, points, mask, p, v, subsets) -> dict:
+        from dragmesh.models.typenet import part_geometry
+
+        model = self.types.model
+        cfg = model.cfg
+        geoms = [part_geometry(points[idx], mask[idx], cfg.n_part, cfg.n_context) for idx in subsets]
+        batch = {k: torch.from_numpy(np.stack([g[k] for g in geoms])) for k in geoms[0]}
+        t = lambda a: torch.as_tensor(np.repeat(np.asarray(a, dtype=np.float32)[None], len(geoms), 0))
+        out = model(batch, t(p), t(v), all_heads=True)
+        result = {"p_type": torch.softmax(out["types"], -1).double().numpy().mean(0)}
+        if out["axis"] is not None:
+            q = torch.softmax(out["axis"], -1).double().numpy()
+            result["head"] = [(g["axes"][k].astype(np.float64), q[s, k] / len(geoms))
+                              for s, g in enumerate(geoms) for k in range(3)]
+            result["head_none"] = float(q[:, 3].mean())
+        if out["range"] is not None:
+            result["range"] = out["range"].double().numpy().mean(0)
+        return result
+
+    # -- candidates and evidence --------------------------------------------------------------
+
+    def candidates(self, box, reading: dict, joint_type: str | None) -> list[Candidate]:
+        """Joints worth weighing (see the module docstring); box = the part's (centre, axes, ext)."""
+        centre, axes, ext, planes = box
+        out: list[Candidate] = []
+        net_axis = reading["axis"]
+        near_box = np.degrees(np.arccos(np.clip(np.abs(axes @ net_axis).max(), 0, 1))) < 1.0
+        axis_set = [(axes[k], k) for k in range(3)] + ([] if near_box else [(net_axis, -1)])
+        for a, k in axis_set:
+            if joint_type in (None, PRISMATIC):
+                out.append(Candidate(Joint(PRISMATIC, a, centre), "box" if k >= 0 else "kppnet", k))
+            if joint_type in (None, REVOLUTE):
+                lines = [(reading["origin"], "kppnet")]
+                if k >= 0:
+                    i, j = [n for n in range(3) if n != k]
+                    lines.append((centre, "box centre"))
+                    # Edges where two of the part's faces meet, outermost in at least one direction.
+                    pi, pj = planes[i], planes[j]
+                    lines += [(centre + a_ * axes[i] + b_ * axes[j], "box edge")
+                              for ai, a_ in enumerate(pi) for bj, b_ in enumerate(pj)
+                              if ai in (0, len(pi) - 1) or bj in (0, len(pj) - 1)]
+                for o, src in lines:
+                    out.append(Candidate(Joint(REVOLUTE, a, o), src if k >= 0 or src != "kppnet" else "kppnet", k))
+        return out
+
+    def score(self, cands: list[Candidate], reading: dict, p, v, scene: PartScene | None, small: bool,
+              joint_type: str | None) -> None:
+        """Fill each candidate's ``terms`` and ``score`` (log-likelihood units)."""
+        w = self.weights
+        values, residuals = drag_landing([c.joint for c in cands], p, v)
+        p_type = reading["p_type"]
+        for c, value, r in zip(cands, values, residuals):
+            a = c.joint.axis
+            t = {}
+            t["type"] = 0.0 if joint_type else float(np.log(max(p_type[TYPES.index(c.joint.type)], 1e-6)))
+            angle = float(np.degrees(np.arccos(min(1.0, abs(a @ reading["axis"])))))
+            t["axis"] = -min(0.5 * (angle / w.axis_sigma_deg) ** 2, w.axis_cap)
+            if c.joint.type == REVOLUTE:
+                rel = reading["origin"] - c.joint.origin
+                d = float(np.linalg.norm(rel - (rel @ a) * a))
+                t["pivot"] = -min(0.5 * (d / w.pivot_sigma) ** 2, w.pivot_cap)
+            t["box"] = w.box_prior if c.box_axis >= 0 else 0.0
+            if c.source in ("box edge", "box centre"):
+                t["box"] += w.edge_prior
+            if reading["head"]:
+                support = sum(q for d, q in reading["head"] if abs(d @ a) >= np.cos(np.deg2rad(10.0)))
+                t["head"] = w.head_weight * float(np.log(0.05 + support + (reading["head_none"] if c.box_axis < 0 else 0.0)))
+            t["drag"] = -w.drag_weight * float(np.log1p((r / w.drag_sigma) ** 2))
+            c.terms, c.score = t, sum(t.values())
+            c.terms["value"] = float(value)
+        if scene is None or not self.physics or small:
+            return
+        # Physics on the leading candidates only: the rest cannot win anyway. A joint the base
+        # blocks in the drag's direction alone is a part pushed the wrong way (its limit holds it);
+        # one that cannot move either way is not the joint.
+        pts = scene.part_points[:: max(1, len(scene.part_points) // 64)]
+        for c in sorted(cands, key=lambda c: -c.score)[:PHYSICS_CANDIDATES]:
+            if c.joint.type == REVOLUTE:
+                span = PHYSICS_SPAN_RAD
+            else:
+                span = PHYSICS_SPAN_PART * float(np.ptp(scene.part_points @ c.joint.axis))
+            free = sum(sweep(scene.obstacle, c.joint, pts, d, span, steps=3).free for d in (1.0, -1.0))
+            c.terms["collision"] = -w.collision_weight * (1.0 - min(1.0, free / span)) ** 2
+            if c.joint.type == REVOLUTE:
+                gap = line_contact(scene.obstacle, c.joint, scene.part_points)
+                c.terms["contact"] = -min(0.5 * (max(gap - 0.01, 0.0) / w.contact_sigma) ** 2, w.contact_cap)
+            c.score = sum(x for k, x in c.terms.items() if k != "value")
+
+    # -- limits ---------------------------------------------------------------------------------
+
+    def limits(self, joint: Joint, reading: dict, part: np.ndarray, box, scene: PartScene | None,
+               small: bool) -> tuple[float, float] | None:
+        """(lower, upper) of a joint whose positive values follow the drag, or None (continuous).
+        See the module docstring, step 5."""
+        k = TYPES.index(joint.type)
+        extent = float(np.ptp(part @ joint.axis)) if joint.type == PRISMATIC else 0.0
+        rng = reading.get("range")
+        if rng is not None:
+            if rng[0] > 0.0 and joint.type == REVOLUTE:
+                return None
+            scale = float(box[2][0])
+            total = float(np.exp(rng[1 + k])) * (1.0 if joint.type == REVOLUTE else scale)
+            share = float(1.0 / (1.0 + np.exp(-rng[3 + k])))
+            if reading.get("mirrored"):
+                share = 1.0 - share  # the range head read the opposite drag
+        else:
+            total = DEFAULT_REVOLUTE_RANGE if joint.type == REVOLUTE else DEFAULT_PRISMATIC_FRACTION * extent
+            share = 1.0
+        if joint.type == REVOLUTE:
+            total = min(total, 2 * np.pi)
+        upper, lower = share * total, -(1.0 - share) * total
+        if scene is None or not self.physics or small:
+            return lower, upper
+        pts = scene.part_points[:: max(1, len(scene.part_points) // 128)]
+        reach = lambda x: min(1.3 * x + 0.05 * total, np.pi) if joint.type == REVOLUTE else 1.3 * x + 0.05 * total
+        up = sweep(scene.obstacle, joint, pts, +1.0, reach(upper))
+        down = sweep(scene.obstacle, joint, pts, -1.0, reach(-lower))
+        if up.blocked and down.blocked and up.free + down.free < 0.1 * total:
+            return lower, upper  # jammed both ways at rest: interpenetrating pieces, not stops
+        if down.blocked and not up.blocked:
+            return -down.free, max(upper, total - down.free)
+        if up.blocked and not down.blocked:
+            return min(lower, -(total - up.free)), up.free
+        if up.blocked and down.blocked:
+            return -down.free, up.free
+        return lower, upper
+
+    def _weigh(self, points, mask, box, p, v, v_net, scene, small, joint_type) -> tuple[dict, list[Candidate]]:
+        """The networks' reading of the drag (p, v_net) and the candidates scored against the drag
+        (p, v) and the scene."""
+        reading = self.read_networks(points, mask, p, v_net)
+        cands = self.candidates(box, reading, joint_type)
+        self.score(cands, reading, p, v, scene, small, joint_type)
+        return reading, cands
+
+    def _pushed_into_base(self, cands: list[Candidate], scene: PartScene | None, small: bool) -> bool:
+        """Whether the leading candidate's motion in the drag's direction is blocked at once."""
+        if scene is None or not self.physics or small:
+            return False
+        best = max(cands, key=lambda c: c.score)
+        value = best.terms.get("value", 0.0)
+        if abs(value) <= 1e-9:
+            return False
+        span = PHYSICS_SPAN_RAD if best.joint.type == REVOLUTE else PHYSICS_SPAN_PART * float(np.ptp(scene.part_points @ best.joint.axis))
+        pts = scene.part_points[:: max(1, len(scene.part_points) // 64)]
+        return sweep(scene.obstacle, best.joint, pts, np.sign(value), span, steps=3).free < 0.2 * span
+
+    # -- the interface every predictor has ----------------------------------------------------------
+
+    def predict(self, points, mask, drag_point, drag_vector, joint_type: str | None = None,
+                scene: PartScene | None = None) -> JointPrediction:
+        """points (N, 3) model frame, mask (N,) bool, drag (3,), (3,); joint_type forces the type;
+        scene adds physics. Returns the joint (limits set), its type probability and alternatives."""
+        points = np.asarray(points, dtype=np.float64)
+        mask = np.asarray(mask, dtype=bool)
+        p = np.asarray(drag_point, dtype=np.float64)
+        v = np.asarray(drag_vector, dtype=np.float64)
+        length = float(np.linalg.norm(v))
+        v_net = v * min(1.0, MAX_DRAG / max(length, 1e-12))
+        part = scene.part_points if scene is not None else points[mask]
+        obj_diag = scene.diagonal if scene is not None else float(np.linalg.norm(np.ptp(points, axis=0)))
+        small = float(np.linalg.norm(np.ptp(part, axis=0))) < SMALL_PART * obj_diag
+        if scene is not None and scene.part_vertices is not None:
+            box = scene.box()
+        else:
+            box = part_frame(part[:: max(1, len(part) // BOX_POINTS)])
+        box = (*box, face_planes(part, *box))
+        reading, cands = self._weigh(points, mask, box, p, v, v_net, scene, small, joint_type)
+        if self._pushed_into_base(cands, scene, small):
+            # The networks learned from drags a part can make; a push into the body (a closed
+            # drawer pushed in) is read as the pull it mirrors, the same joint. The better
+            # supported reading wins; the limits then hold the part where the base stops it.
+            mirrored = self._weigh(points, mask, box, p, v, -v_net, scene, small, joint_type)
+            if max(c.score for c in mirrored[1]) > max(c.score for c in cands):
+                reading, cands = {**mirrored[0], "mirrored": True}, mirrored[1]
+        scores = np.array([c.score for c in cands]) / self.weights.temperature
+        prob = np.exp(scores - scores.max())
+        prob /= prob.sum()
+        groups = _group(cands, prob)
+        best = groups[0]
+        p_type = sum(g[1] for g in groups if g[0].joint.type == best[0].joint.type)
+        chosen = []
+        for cand, mass in groups[:3]:
+            joint = cand.joint
+            value = drag_landing([joint], p, v)[0][0]
+            if value < 0:
+                joint = joint.flipped()
+            joint = Joint(joint.type, joint.axis, joint.origin, self.limits(joint, reading, part, box, scene, small))
+            chosen.append((joint, float(mass), cand))
+        alternatives = [Alternative(j, m, c.source) for j, m, c in chosen[1:]]
+        self.last_scores = [(c.joint.type, float(c.score)) for c in cands]  # for calibration
+        return JointPrediction(joint=chosen[0][0], type_probability=1.0 if joint_type else float(p_type),
+                               alternatives=alternatives, source=chosen[0][2].source,
+                               evidence={k: round(float(x), 4) for k, x in chosen[0][2].terms.items()},
+                               scores=[(c.joint.type, float(c.score)) for c in cands])
+
+
+def _group(cands: list[Candidate], prob: np.ndarray, axis_deg: float = 5.0, pivot: float = 0.1) -> list:
+    """Candidates pooled into distinct joints (same type, axes within ``axis_deg``, hinge lines
+    within ``pivot``), each represented by its best member: [(candidate, summed probability)],
+    most probable first."""
+    order = np.argsort(-prob)
+    groups: list[list] = []
+    for i in order:
+        c = cands[i]
+        for g in groups:
+            r = g[0].joint
+            if r.type != c.joint.type or abs(r.axis @ c.joint.axis) < np.cos(np.deg2rad(axis_deg)):
+                continue
+            if r.type == REVOLUTE:
+                rel = c.joint.origin - r.origin
+                if np.linalg.norm(rel - (rel @ r.axis) * r.axis) > pivot:
+                    continue
+            g[1] += float(prob[i])
+            break
+        else:
+            groups.append([c, float(prob[i])])
+    groups.sort(key=lambda g: -g[1])
+    return [tuple(g) for g in groups]

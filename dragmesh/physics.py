@@ -1,0 +1,152 @@
+"""Physical checks of a joint against the object's fixed geometry: does the part's motion pass
+through the base, how far can it move before it does, and does a hinge line touch the base.
+
+The queries run on Open3D's ``RaycastingScene`` (an Embree BVH), not on hand-written collision code.
+They must hold on meshes as people bring them: double-sided or duplicated faces, open carcasses,
+inconsistent normals and pieces that interpenetrate, where "inside" is not defined. So nothing here
+asks whether a point is inside the base; a part point collides when the segment it travels between
+two poses *crosses* a base triangle. Crossing a surface is well defined for any triangle soup, and
+a part that starts in contact with the base (a door against its carcass, a drawer in its slot) is
+not blocked by the contact itself, only by moving into the surface.
+
+Everything is in one frame (the pipeline uses the model frame) and lengths in its units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dragmesh.geometry.joints import Joint
+
+# A motion is blocked once more than this fraction of the part's points have crossed the base.
+# A few points may graze a coplanar contact surface; a real collision sweeps many at once.
+BLOCKED_FRACTION = 0.01
+# Revolute sweeps advance by at most this angle per step, so a chord stays close to its arc.
+MAX_STEP_RAD = np.deg2rad(10.0)
+# Bisection rounds that refine the stop inside the first blocked step.
+REFINE_ROUNDS = 4
+
+
+class Obstacle:
+    """The fixed geometry (the base) a moving part must not pass through.
+
+    Args:
+        vertices: (V, 3) float positions.
+        faces: (F, 3) int triangles; degenerate ones are harmless.
+    """
+
+    def __init__(self, vertices: np.ndarray, faces: np.ndarray):
+        import open3d as o3d
+
+        self._o3d = o3d
+        self.scene = o3d.t.geometry.RaycastingScene()
+        self.empty = len(faces) == 0
+        if not self.empty:
+            self.scene.add_triangles(
+                o3d.core.Tensor(np.ascontiguousarray(vertices, dtype=np.float32)),
+                o3d.core.Tensor(np.ascontiguousarray(faces, dtype=np.uint32)),
+            )
+
+    def crossings(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """(N,) bool: whether the segment from ``start`` (N, 3) to ``end`` (N, 3) crosses a triangle.
+
+        A segment starting exactly on a triangle and leaving it does not count (its hit distance is
+        zero only when it moves into the surface, which Embree reports as a hit past zero)."""
+        if self.empty or len(start) == 0:
+            return np.zeros(len(start), dtype=bool)
+        d = np.asarray(end, np.float64) - np.asarray(start, np.float64)
+        length = np.linalg.norm(d, axis=1)
+        moving = length > 1e-9
+        rays = np.zeros((len(start), 6), dtype=np.float32)
+        rays[:, :3] = start
+        rays[moving, 3:] = d[moving] / length[moving, None]
+        rays[~moving, 3:] = (1.0, 0.0, 0.0)
+        hit = self.scene.cast_rays(self._o3d.core.Tensor(rays), nthreads=0)["t_hit"].numpy()
+        return moving & (hit <= length)
+
+    def inside(self, points: np.ndarray) -> np.ndarray:
+        """(N,) bool: whether points lie inside the surface, by ray parity. Meaningful for closed
+        meshes only (the evaluation's clean ones); nothing in inference relies on it."""
+        if self.empty:
+            return np.zeros(len(points), dtype=bool)
+        q = self._o3d.core.Tensor(np.ascontiguousarray(points, dtype=np.float32))
+        return self.scene.compute_occupancy(q, nthreads=0).numpy() > 0.5
+
+    def distance(self, points: np.ndarray) -> np.ndarray:
+        """(N,) unsigned distance of ``points`` (N, 3) from the nearest triangle (inf when empty)."""
+        if self.empty:
+            return np.full(len(points), np.inf)
+        q = self._o3d.core.Tensor(np.ascontiguousarray(points, dtype=np.float32))
+        return self.scene.compute_distance(q, nthreads=0).numpy().astype(np.float64)
+
+
+@dataclass
+class Sweep:
+    """How far a part moves along a joint in one direction before it passes through the base.
+
+    free: the largest value magnitude (radians or length units) reached without collision, at most
+        the swept ``span``.
+    blocked: whether the base stopped it within the span (False: free over the whole span).
+    """
+
+    free: float
+    blocked: bool
+
+
+def sweep(obstacle: Obstacle, joint: Joint, points: np.ndarray, direction: float, span: float,
+          steps: int | None = None) -> Sweep:
+    """Move ``points`` (N, 3) along ``joint`` from value 0 towards ``direction`` (+1 or -1) times
+    ``span`` and stop where more than :data:`BLOCKED_FRACTION` of them have crossed the base.
+
+    Steps are chords of at most :data:`MAX_STEP_RAD` (revolute) or span / 24 (prismatic) unless
+    ``steps`` is given; the first blocked step is bisected :data:`REFINE_ROUNDS` times.
+    """
+    span = float(abs(span))
+    if span <= 0 or len(points) == 0 or obstacle.empty:
+        return Sweep(span, False)
+    if steps is None:
+        steps = int(np.ceil(span / MAX_STEP_RAD)) if joint.is_revolute else 24
+    steps = max(1, steps)
+    sign = 1.0 if direction >= 0 else -1.0
+    values = sign * np.linspace(0.0, span, steps + 1)
+    poses = _poses(joint, points, values)  # (steps + 1, N, 3)
+    # Every step's segments in one ray cast.
+    start, end = poses[:-1].reshape(-1, 3), poses[1:].reshape(-1, 3)
+    crossed = obstacle.crossings(start, end).reshape(steps, len(points))
+    ever = np.cumsum(crossed, axis=0) > 0  # a point that crossed stays in collision
+    limit = max(1, int(np.ceil(BLOCKED_FRACTION * len(points))))
+    blocked_steps = np.flatnonzero(ever.sum(axis=1) > limit)
+    if len(blocked_steps) == 0:
+        return Sweep(span, False)
+    k = int(blocked_steps[0])
+    # Bisect inside step k: points already in collision before it stay counted.
+    before = ever[k - 1] if k > 0 else np.zeros(len(points), dtype=bool)
+    lo, hi = abs(values[k]), abs(values[k + 1])
+    base_pose = poses[k]
+    for _ in range(REFINE_ROUNDS):
+        mid = 0.5 * (lo + hi)
+        end_mid = _poses(joint, points, np.array([sign * mid]))[0]
+        hit = before | obstacle.crossings(base_pose, end_mid)
+        if hit.sum() > limit:
+            hi = mid
+        else:
+            lo = mid
+    return Sweep(lo, True)
+
+
+def line_contact(obstacle: Obstacle, joint: Joint, part_points: np.ndarray, samples: int = 9) -> float:
+    """The smallest distance from the base to the hinge line, over the stretch of the line that
+    the part spans; inf for an empty base. A door's hinge lies where the door meets its carcass, so
+    a small value supports a hinge; a line far from the base is a hinge in mid-air."""
+    t = (part_points - joint.origin) @ joint.axis
+    along = np.linspace(t.min(), t.max(), samples) if len(t) else np.zeros(1)
+    line = joint.origin + along[:, None] * joint.axis
+    return float(obstacle.distance(line).min())
+
+
+def _poses(joint: Joint, points: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """(K, N, 3) points moved by the joint at each of ``values`` (K,)."""
+    T = joint.transforms(np.asarray(values, dtype=np.float64).reshape(-1)).reshape(-1, 4, 4)
+    return np.einsum("kij,nj->kni", T[:, :3, :3], points) + T[:, None, :3, 3]

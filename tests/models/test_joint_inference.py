@@ -1,0 +1,88 @@
+import numpy as np
+import pytest
+
+from dragmesh.commands.demo import DRAGS, example_path
+from dragmesh.geometry.joints import Joint
+from dragmesh.io import PartMesh, load_mesh
+from dragmesh.models.joint_inference import JointInference, drag_landing
+from dragmesh.pipeline import AnalyticMotionGenerator, DragMesh
+
+DOOR, DRAWER = DRAGS
+
+
+@pytest.fixture(scope="module")
+def dm():
+    return DragMesh(predictor=JointInference.load("weights"), generator=AnalyticMotionGenerator())
+
+
+@pytest.fixture(scope="module")
+def cabinet():
+    return load_mesh(example_path())
+
+
+def test_drag_landing_is_exact_for_the_joints_own_motion():
+    hinge = Joint("revolute", (0, 1, 0), (0, 0, 0))
+    p = np.array([0.5, 0.2, 0.0])
+    v = hinge.apply(p[None], 0.7)[0] - p
+    slide = Joint("prismatic", (1, 0, 0), (0, 0, 0))
+    values, residuals = drag_landing([hinge, slide], p, v)
+    assert abs(values[0] - 0.7) < 1e-9 and residuals[0] < 1e-9
+    assert residuals[1] > 0.3  # a slide cannot follow an arc
+
+
+def test_the_door_and_the_drawer_get_their_joints_with_limits_and_alternatives(dm, cabinet):
+    for (part, point, vector), kind in zip(DRAGS, ("revolute", "prismatic")):
+        r = dm.articulate(cabinet, part, point, vector)
+        assert r.joint.type == kind
+        lo, hi = r.joint.limits
+        assert lo <= 0.0 <= hi and hi > 0.05
+        assert r.alternatives and all(0.0 <= a["probability"] <= r.type_probability for a in r.alternatives)
+        assert set(r.alternatives[0]) >= {"type", "axis", "origin", "limits", "probability", "source"}
+        alt = r.alternative_joint(0)
+        assert alt.type in ("revolute", "prismatic")
+
+
+def test_one_mesh_and_one_drag_give_one_joint_whatever_the_seed_or_face_order(dm, cabinet):
+    part, point, vector = DOOR
+    a = dm.articulate(cabinet, part, point, vector, seed=0).joint
+    b = dm.articulate(cabinet, part, point, vector, seed=5).joint
+    perm = np.random.default_rng(1).permutation(len(cabinet.faces))
+    shuffled = PartMesh(cabinet.vertices, np.roll(cabinet.faces[perm], 1, axis=1), cabinet.face_labels[perm],
+                        cabinet.part_names, up=cabinet.up)
+    c = dm.articulate(shuffled, part, point, vector).joint
+    for other in (b, c):
+        assert other.type == a.type
+        assert np.allclose(other.axis, a.axis, atol=1e-6) and np.allclose(other.origin, a.origin, atol=1e-6)
+
+
+def test_an_over_long_drag_gives_the_same_joint_at_its_limit(dm, cabinet):
+    part, point, vector = DRAWER
+    short = dm.articulate(cabinet, part, point, vector)
+    long = dm.articulate(cabinet, part, point, np.asarray(vector) * 40)
+    assert long.joint.type == short.joint.type == "prismatic"
+    assert abs(long.joint.axis @ short.joint.axis) > 0.999
+    assert abs(long.values[-1] - long.joint.limits[1]) < 1e-9
+
+
+def test_a_closed_drawer_pushed_in_stays_closed(dm, cabinet):
+    part, point, vector = DRAWER
+    r = dm.articulate(cabinet, part, point, -np.asarray(vector))
+    assert r.joint.type == "prismatic"
+    # Pushed into the body, the drawer moves at most a sliver (the stop is found by bisection).
+    assert abs(r.values[-1]) < 0.02 * np.linalg.norm(np.ptp(cabinet.vertices, axis=0))
+
+
+def test_a_door_dragged_past_its_range_stops_at_its_limit(dm, cabinet):
+    part, point, vector = DOOR
+    r = dm.articulate(cabinet, part, point, np.asarray(vector) * 10)
+    assert r.joint.type == "revolute"
+    assert r.values[-1] == pytest.approx(r.joint.limits[1])
+    assert np.degrees(r.joint.limits[1]) < 200
+
+
+def test_physics_off_and_forced_types_still_answer(cabinet):
+    dm = DragMesh(predictor=JointInference.load("weights", physics=False, views=1),
+                  generator=AnalyticMotionGenerator())
+    part, point, vector = DOOR
+    r = dm.articulate(cabinet, part, point, vector, joint_type="prismatic")
+    assert r.joint.type == "prismatic" and r.type_probability == 1.0

@@ -1,0 +1,51 @@
+import numpy as np
+import trimesh
+
+from dragmesh.geometry.joints import Joint
+from dragmesh.physics import Obstacle, line_contact, sweep
+
+
+def wall():
+    """A 1 x 1 x 0.02 panel at x = 0.5 (a wall the part runs into)."""
+    box = trimesh.creation.box((0.02, 1.0, 1.0))
+    box.apply_translation((0.51, 0.0, 0.0))
+    return Obstacle(box.vertices, box.faces)
+
+
+def test_crossing_needs_the_segment_to_reach_the_surface():
+    ob = wall()
+    start = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.7, 0.0, 0.0]])
+    end = np.array([[0.4, 0.0, 0.0], [0.6, 0.0, 0.0], [0.9, 0.0, 0.0]])
+    assert ob.crossings(start, end).tolist() == [False, True, False]
+
+
+def test_a_slide_stops_where_it_meets_the_wall_both_ways_free_otherwise():
+    ob = wall()
+    pts = np.random.default_rng(0).uniform(-0.1, 0.1, (200, 3))
+    slide = Joint("prismatic", (1, 0, 0), (0, 0, 0))
+    s = sweep(ob, slide, pts, +1.0, 1.0)
+    # The part's front (x = 0.1) reaches the wall's face (x = 0.5) after 0.4.
+    assert s.blocked and abs(s.free - 0.4) < 0.03
+    back = sweep(ob, slide, pts, -1.0, 1.0)
+    assert not back.blocked and back.free == 1.0
+
+
+def test_a_door_swinging_into_the_wall_stops_at_it():
+    ob = wall()
+    # A plate from x = 0 to 0.45 hinged at x = 0 about z: turning +90° sweeps it onto +y, away from
+    # the wall; turning towards the wall never reaches it (the wall is beyond its radius) ...
+    plate = np.stack([np.linspace(0, 0.45, 50), np.zeros(50), np.zeros(50)], 1)
+    hinge = Joint("revolute", (0, 0, 1), (0, 0, 0))
+    assert not sweep(ob, hinge, plate, +1.0, np.pi / 2).blocked
+    # ... but a longer plate hits the wall as soon as it turns the other way round past it.
+    long_plate = np.stack([np.zeros(50), np.linspace(0.0, 0.9, 50), np.zeros(50)], 1)
+    s = sweep(ob, hinge, long_plate, -1.0, np.pi / 2)
+    assert s.blocked and np.degrees(s.free) < 60
+
+
+def test_line_contact_is_small_where_the_hinge_touches_the_base():
+    ob = wall()
+    pts = np.stack([np.full(20, 0.45), np.linspace(-0.4, 0.4, 20), np.zeros(20)], 1)
+    near = Joint("revolute", (0, 1, 0), (0.5, 0, 0))
+    far = Joint("revolute", (0, 1, 0), (0.0, 0, 0))
+    assert line_contact(ob, near, pts) < 0.01 < 0.4 < line_contact(ob, far, pts)
