@@ -4,14 +4,18 @@ Run it with ``dragmesh view [MESH]``. The window is pyglet (OpenGL 3.3 core), so
 driver including Mesa's software rasteriser under Xvfb. Modules by concern:
 
 - ``app.py``      the window, the event loop, mouse and keyboard handling
-- ``session.py``  parts, joints, poses, trajectories, undo, exports (no GUI; calls the pipeline)
+- ``session.py``  parts, joints, poses, trajectories, the fixed base, undo and redo, exports (no
+  GUI; calls the pipeline)
 - ``follow.py``   drag following: cursor ray -> joint value, exactly
-- ``camera.py``   orbit camera, cursor rays, projection to pixels
+- ``camera.py``   orbit camera (damped, clamped short of the poles), presets, cursor rays, pixels
 - ``picking.py``  ray casting on the parts' triangles
 - ``scene.py``    drawing the parts and the joint overlay with OpenGL
+- ``lod.py``      lighter stand-ins drawn while the camera moves; a cache-friendly triangle order
+- ``overlay.py``  where the axis arrow goes (sized to its part, kept on screen)
+- ``recent.py``   the recent-files list (``~/.config/dragmesh/recent.json``)
 - ``panel.py``, ``widgets.py``  the side panel and status line
 - ``record.py``   the ``--record`` event log
-- ``bench.py``    frame time while dragging (``dragmesh view --bench``)
+- ``bench.py``    frame time while dragging and orbiting (``dragmesh view --bench``)
 - ``xvfb.py``     a private X server for tests and the benchmark
 
 The pipeline never imports this package; ``dragmesh view`` imports it only when run.

@@ -2,8 +2,15 @@
 
 Mouse: left-press on a part grabs it at the ray-cast surface point; the first movement infers the
 joint (once per part); every later movement puts the part at the joint value under the cursor
-(:mod:`viewer.follow`); the release generates the trajectory. Left-drag on the background (or with
-Shift/Ctrl/Alt anywhere) orbits, right or middle drag pans, the wheel zooms.
+(:mod:`viewer.follow`); the release generates the trajectory. The base (the part the others move
+against, :func:`viewer.session.find_base`) is never grabbed: a press on it says so and orbits.
+Left-drag on the background (or with Shift/Ctrl/Alt anywhere) orbits, right or middle drag pans, the
+wheel zooms; while the camera moves a heavy mesh is drawn from lighter stand-ins (:mod:`viewer.lod`).
+
+Keys: F frame all, Home reset view, 1 / 3 / 7 (or the keypad's) front / side / top (with Ctrl: back /
+other side / bottom), Ctrl+Z undo (also Z, U), Ctrl+Shift+Z or Ctrl+Y redo, Shift+F flip the axis,
+R reset the part, B make the selected part the base, S resample, E export, Space play, O or Ctrl+O
+open, Escape close the recent-files menu (or quit), Q quit. Dropping a file on the window opens it.
 
 Nothing a user does may crash the window: failures of the pipeline or the loader become a red
 status line (and an ``error`` event in the record).
@@ -27,11 +34,13 @@ from pyglet.window import key, mouse
 
 from dragmesh.errors import DragMeshError
 from viewer.camera import OrbitCamera
+from viewer.overlay import axis_arrow, clip_to_view, part_measures
 from viewer.panel import PANEL_WIDTH, STATUS_HEIGHT, Panel
+from viewer.recent import RecentFiles, dialog_folder
 from viewer.record import Recorder
 from viewer.scene import GLScene, Overlay, frame_for_axis
-from viewer.session import Session, timed
-from viewer.widgets import FONT, MUTED
+from viewer.session import BASE_LOCKED, Session, timed
+from viewer.widgets import FONT, MUTED, fit_lines
 
 AXIS_COLOR = (0.10, 0.45, 0.95)
 PIVOT_COLOR = (0.95, 0.20, 0.25)
@@ -42,6 +51,25 @@ PALETTE = [
 # Pixels the cursor must move before a press on a part becomes a drag.
 DRAG_THRESHOLD = 3.0
 MESH_TYPES = [("Meshes", "*.obj *.glb *.gltf *.ply *.stl *.off *.urdf"), ("All files", "*")]
+# After the last wheel notch, the camera counts as still for a full-detail frame after this long (s).
+SETTLE_S = 0.2
+# While the camera moves, heavy meshes are drawn from their stand-ins only where a full-detail frame
+# takes longer than this (software GL); a GPU that draws the whole mesh fast always shows it whole.
+LOD_FRAME_MS = 10.0
+# Preset keys: key -> (preset, preset with Ctrl).
+VIEW_KEYS = {
+    key._1: ("front", "back"), key.NUM_1: ("front", "back"), key._3: ("right", "left"),
+    key.NUM_3: ("right", "left"), key._7: ("top", "bottom"), key.NUM_7: ("top", "bottom"),
+}
+
+
+def axis_name(up) -> str:
+    """"+Z" for (0, 0, 1) and the like; the rounded vector for an oblique direction."""
+    u = np.asarray(up, dtype=np.float64)
+    k = int(np.argmax(np.abs(u)))
+    if abs(u[k]) > 0.999:
+        return ("+" if u[k] > 0 else "−") + "XYZ"[k]
+    return "(" + ", ".join(f"{x:.2f}" for x in u) + ")"
 
 
 def part_color(label: int) -> tuple[float, float, float]:
@@ -97,12 +125,19 @@ class ViewerApp:
         self.scene = GLScene()
         self.camera = OrbitCamera()
         self.panel = Panel({
-            "open": self.open_dialog, "select": self.select, "type": self.set_type, "flip": self.flip,
-            "reset": self.reset, "play": self.toggle_play, "sample": self.sample_again, "undo": self.undo,
+            "open": self.open_dialog, "recent": self.open_recent, "up": self.set_up, "view": self.set_view,
+            "select": self.select, "type": self.set_type, "flip": self.flip, "reset": self.reset,
+            "play": self.toggle_play, "sample": self.sample_again, "undo": self.undo, "redo": self.redo,
             "export": self.export, "scrub": self.scrub,
         })
+        self.recent = RecentFiles()
+        self.default_up = options.up  # the up the next opened file gets (the last one chosen)
+        self.camera_moving = False
+        self.full_frame_ms: float | None = None  # recent full-detail frames (all parts, no cache)
+        self._press_locked = False
         self.overlay_text = pyglet.text.Label("", font_name=FONT, font_size=13, color=MUTED, anchor_x="center",
                                               anchor_y="center", multiline=True, width=600, align="center")
+        self._overlay_source, self._overlay_fitted = "", None
         self.picker = None
         self.colors: list[tuple[float, float, float]] = []
         self.selected: int | None = None
@@ -120,17 +155,19 @@ class ViewerApp:
         self.frame_ms: list[float] = []
         self._location = None
         self._part_vertices: list[np.ndarray] = []
+        self._part_measures: list[tuple[np.ndarray, float]] = []
         self._size = 1.0
         self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=1)
         self.jobs: list[tuple[concurrent.futures.Future, Callable]] = []
         self.window.push_handlers(self)
         self.panel.layout(*self.window.get_size())
+        self.panel.set_recent(self.recent.existing())
         self._resize_camera()
         self.executor.submit(self.session.warm_up)
         if mesh is not None:
             self.set_mesh(mesh)
         elif options.mesh:
-            self.load(options.mesh)
+            self.load(options.mesh, up=options.up)
         else:
             self.show_message("Open a mesh: the Open… button, or drop a file on the window.")
         self.refresh_panel()
@@ -180,22 +217,32 @@ class ViewerApp:
 
     # -- loading ---------------------------------------------------------------------------------
 
-    def load(self, path: str | Path) -> bool:
-        """Load a mesh file; on failure keep what was shown and say why."""
+    def load(self, path: str | Path, up=None) -> bool:
+        """Load a mesh file; on failure keep what was shown and say why.
+
+        up: the mesh's up; by default the one the file was last viewed with (recent files), else
+        the last one chosen (``--up`` or the panel), else +Y.
+        """
         start = time.perf_counter()
+        if up is None:
+            up = self.recent.up_of(path) if Path(path).exists() else None
+        if up is None:
+            up = self.default_up
         try:
-            mesh = self.session.load(path, labels=self.options.labels, up=self.options.up)
+            mesh = self.session.load(path, labels=self.options.labels, up=up)
         except DragMeshError as exc:
             self.show_message(f"Cannot open {Path(path).name}: {exc}", error=True)
             if self.session.mesh is None:
                 reason = str(exc).replace(str(path), Path(path).name)
-                self.overlay_text.text = f"Could not open {Path(path).name}\n{reason}"
+                self._overlay_source = f"Could not open {Path(path).name}\n{reason}"
             return False
         except Exception as exc:  # a loader bug must not take the window down
             self.show_message(f"Cannot open {Path(path).name}: {type(exc).__name__}: {exc}", error=True)
             return False
         self.latency = {"load": (time.perf_counter() - start) * 1e3}
         self._install_mesh(mesh)
+        self.recent.add(path, mesh.up)
+        self.panel.set_recent(self.recent.existing())
         return True
 
     def set_mesh(self, mesh) -> None:
@@ -210,13 +257,14 @@ class ViewerApp:
         self.scene.set_mesh(mesh.vertices, mesh.faces, mesh.face_labels, mesh.n_parts)
         self.colors = [part_color(i) for i in range(mesh.n_parts)]
         self._part_vertices = [np.unique(mesh.faces[mesh.face_labels == i]) for i in range(mesh.n_parts)]
+        self._part_measures = [part_measures(mesh.vertices[v]) if len(v) else (np.zeros(3), 0.0)
+                               for v in self._part_vertices]
         self._size = float(np.linalg.norm(np.ptp(mesh.vertices, axis=0)))
-        self.camera = OrbitCamera(up=mesh.up)
-        self._resize_camera()
-        self.camera.fit(mesh.vertices.min(axis=0), mesh.vertices.max(axis=0))
+        self._reset_camera(mesh)
+        self.full_frame_ms = None
         self.selected = self.hovered = None
         self.playing = False
-        self.overlay_text.text = ""
+        self._overlay_source = ""
         name = Path(mesh.source).name if mesh.source else "mesh"
         self.window.set_caption(f"{self.options.title} — {name}")
         self.record("loaded", path=mesh.source, parts=mesh.part_names, faces=int(len(mesh.faces)),
@@ -231,6 +279,57 @@ class ViewerApp:
         self.static_version += 1
         self.executor.submit(self.session.warm_up_mesh, mesh)
 
+    def _reset_camera(self, mesh) -> None:
+        self.camera = OrbitCamera(up=mesh.up)
+        self._resize_camera()
+        self.camera.fit(mesh.vertices.min(axis=0), mesh.vertices.max(axis=0))
+
+    def set_up(self, up) -> None:
+        """Give the mesh another up direction (panel buttons): the camera turns so it stands on it,
+        and the joint inference gets that gravity; every part goes back to rest."""
+        if self.session.mesh is None:
+            self.show_message("Open a mesh first.", error=True)
+            return
+
+        def run():
+            mesh = self.session.set_up(up)
+            self.default_up = tuple(float(x) for x in mesh.up)
+            self._reset_camera(mesh)
+            self.playing = False
+            pyglet.clock.unschedule(self._advance)
+            if mesh.source and Path(mesh.source).exists():
+                self.recent.add(mesh.source, mesh.up)
+            self.record("up", up=mesh.up, camera=self.camera_fields())
+            self.show_message(f"Up is now {axis_name(mesh.up)}: the view stands on it and joints are "
+                              "inferred with it; every part is back at rest.")
+        self._guard(run)
+
+    def camera_fields(self) -> dict:
+        c = self.camera
+        return {"eye": c.eye, "target": c.target, "up": c.up, "yaw": c.yaw, "pitch": c.pitch,
+                "distance": c.distance, "view": c.view, "projection": c.projection}
+
+    def set_view(self, name: str) -> None:
+        """Frame all ("frame"), reset the view ("home") or look from a preset (front, right, top,
+        back, left, bottom), framing every part as it is shown."""
+        if self.session.mesh is None:
+            return
+        lo, hi = self.session.bounds()
+        if name == "frame":
+            self.camera.frame_box(lo, hi)
+            text = "Framed all parts."
+        else:
+            self.camera.preset(name, lo, hi)
+            text = "View reset." if name == "home" else f"{name.capitalize()} view."
+        self.camera_moving = False
+        self.record("view", name=name, box=[lo, hi], camera=self.camera_fields())
+        self.show_message(text)
+        self.dirty = True
+
+    def open_recent(self, path: str) -> None:
+        self.load(path)
+        self.refresh_panel()
+
     def open_dialog(self) -> None:
         try:
             import tkinter
@@ -242,7 +341,9 @@ class ViewerApp:
         try:
             root = tkinter.Tk()
             root.withdraw()
-            path = filedialog.askopenfilename(title="Open a mesh", filetypes=MESH_TYPES)
+            mesh = self.session.mesh
+            start = dialog_folder(mesh.source if mesh is not None else None, self.recent.existing())
+            path = filedialog.askopenfilename(title="Open a mesh", filetypes=MESH_TYPES, initialdir=start)
             root.destroy()
         except Exception as exc:
             self.show_message(f"File dialog failed: {exc}", error=True)
@@ -305,7 +406,10 @@ class ViewerApp:
             camera={"eye": self.camera.eye, "target": self.camera.target, "view": self.camera.view,
                     "projection": self.camera.projection},
             parts=self.part_screen_positions() if self.session.mesh is not None else [],
-            renderer=gl.gl_info.get_renderer(),
+            renderer=gl.gl_info.get_renderer(), base=self.session.base,
+            up=self.session.mesh.up if self.session.mesh is not None else None,
+            controls={k: [wx + x, wy + h - y] for k, (x, y) in self.panel.controls().items()},
+            status=self.panel.status_text(),
         )
         self.ready_sent = True
 
@@ -325,6 +429,23 @@ class ViewerApp:
             self.static_version += 1
             self.dirty = True
         return None
+
+    def make_base(self) -> None:
+        """Key B: the selected part becomes the fixed base (the old base can be dragged)."""
+        if self._selected_state() is None:
+            return
+        if self.session.is_base(self.selected):
+            self.show_message(f"{self.part_name(self.selected)} is already the base.")
+            return
+
+        def run():
+            self.session.push()
+            old = self.session.base
+            self.session.set_base(self.selected)
+            self.record("base", part=self.selected, name=self.part_name(self.selected), previous=old)
+            was = f"; {self.part_name(old)} can be dragged now" if old is not None else ""
+            self.show_message(f"{self.part_name(self.selected)} is the base now{was}.")
+        self._guard(run)
 
     def select(self, label: int) -> None:
         self.selected = label
@@ -381,11 +502,27 @@ class ViewerApp:
     def undo(self) -> None:
         def run():
             if self.session.undo():
-                self.playing = False
-                self.show_message("Undone.")
+                self._stop_playing()
+                self.record("undo")
+                self.show_message("Undone (Ctrl+Shift+Z redoes).")
             else:
                 self.show_message("Nothing to undo.")
         self._guard(run)
+
+    def redo(self) -> None:
+        def run():
+            if self.session.redo():
+                self._stop_playing()
+                self.record("redo")
+                self.show_message("Redone.")
+            else:
+                self.show_message("Nothing to redo.")
+        self._guard(run)
+
+    def _stop_playing(self) -> None:
+        if self.playing:
+            self.playing = False
+            pyglet.clock.unschedule(self._advance)
 
     def sample_again(self) -> None:
         state = self._selected_state()
@@ -474,7 +611,8 @@ class ViewerApp:
         mesh = self.session.mesh
         names = mesh.part_names if mesh is not None else []
         kinds = [s.joint.type if s.joint is not None else None for s in self.session.parts]
-        self.panel.set_parts(names, self.colors, self.selected, self.hovered, kinds)
+        base = self.session.base if mesh is not None else None
+        self.panel.set_parts(names, self.colors, self.selected, self.hovered, kinds, base)
         state = self.session.parts[self.selected] if self.selected is not None and mesh is not None else None
         live = None
         if state is not None and state.joint is not None:
@@ -483,10 +621,12 @@ class ViewerApp:
             else:
                 live = state.value
         self.panel.set_joint(self.part_name(self.selected) if state is not None else None, state, live,
-                             mesh is not None)
+                             mesh is not None, is_base=state is not None and self.session.is_base(self.selected))
         has_traj = bool(self.session.articulated())
         self.panel.set_trajectory(self.session.frame, self.session.frames, self.playing, has_traj,
-                                  state is not None and state.result is not None, bool(self.session.history))
+                                  state is not None and state.result is not None, bool(self.session.history),
+                                  bool(self.session.redo_stack))
+        self.panel.set_view(mesh.up if mesh is not None else None, mesh is not None)
         self.panel.file.set(mesh.source if mesh is not None and mesh.source else "")
         self.panel.out_text.set(f"to {self.options.out_dir}")
         self.panel.set_status(self.message, self.message_error, self.latency_text())
@@ -496,6 +636,7 @@ class ViewerApp:
     def on_resize(self, width: int, height: int) -> None:
         self.panel.layout(width, height)
         self._resize_camera()
+        self.refresh_panel()
         self.dirty = True
         self.ready_sent = False
 
@@ -504,7 +645,9 @@ class ViewerApp:
         self.ready_sent = False
 
     def on_file_drop(self, x: int, y: int, paths: list[str]) -> None:
+        """A file dropped on the window opens (the first, when several are dropped)."""
         if paths:
+            self.record("drop", paths=list(paths))
             self.load(paths[0])
             self.refresh_panel()
 
@@ -523,7 +666,8 @@ class ViewerApp:
 
     def on_mouse_press(self, x, y, button, modifiers) -> None:
         self.press_at, self.moved = (x, y), False
-        if not self.in_view(x, y):
+        self._press_locked = False
+        if self.panel.menu_open or not self.in_view(x, y):
             self.mode = "panel"
             if button == mouse.LEFT:
                 self.panel.press(x, y)
@@ -531,6 +675,16 @@ class ViewerApp:
         orbit_mods = modifiers & (key.MOD_SHIFT | key.MOD_CTRL | key.MOD_ALT)
         if button == mouse.LEFT and not orbit_mods:
             hit = self.pick(x, y)
+            if hit is not None and self.session.is_base(hit.part):
+                name = self.part_name(hit.part)
+                self._press_locked = True
+                self.record("locked", part=hit.part, name=name, point=hit.point,
+                            screen=self.to_screen(*self.to_camera(x, y)))
+                self.show_message(f"{name}: {BASE_LOCKED} (dragging here turns the view; B makes the "
+                                  "selected part the base).")
+                self.refresh_panel()
+                self.mode = "orbit"
+                return
             if hit is not None and self.session.mesh.n_parts > 1:
                 self.playing and self.toggle_play()
                 self.session.push()
@@ -555,8 +709,10 @@ class ViewerApp:
             self.moved = True
         if self.mode == "orbit":
             self.camera.orbit(dx, dy)
+            self.camera_moving = True
         elif self.mode == "pan":
             self.camera.pan(dx, dy)
+            self.camera_moving = True
         elif self.mode == "panel":
             self.panel.drag(x, y)
         elif self.mode == "part":
@@ -578,14 +734,15 @@ class ViewerApp:
             except DragMeshError as exc:
                 self.show_message(f"Cannot move {self.part_name(drag.part)}: {exc}", error=True)
                 self.mode, self.drag = None, None
-                self.session.undo()
+                self.session.revert()
                 self.refresh_panel()
                 return
             state = self.session.parts[drag.part]
             self.latency = {"joint": state.timing_ms.get("joint", ms)}
             self.record("joint", part=drag.part, name=self.part_name(drag.part), ms=ms, **self.joint_fields(state))
-            self.show_message(f"{self.part_name(drag.part)}: {joint.type} joint "
-                              f"(p = {state.type_probability:.2f}). Drag to move it; release to generate the motion.")
+            how = "forced" if state.type_override else f"p = {state.type_probability:.2f}"
+            self.show_message(f"{self.part_name(drag.part)}: {joint.type} joint ({how}). "
+                              "Drag to move it; release to generate the motion.")
         o, d = self.camera.ray(cx, cy)
         value = self.session.follow(drag, o, d, np.array([cx, cy]), self.camera.project)
         point = drag.follower.point(value)
@@ -597,8 +754,13 @@ class ViewerApp:
 
     def on_mouse_release(self, x, y, button, modifiers) -> None:
         mode, self.mode = self.mode, None
+        if mode in ("orbit", "pan") and self.camera_moving:
+            self.camera_moving = False  # the next frame is drawn whole again
+            self.dirty = True
         if mode == "panel":
             self.panel.release()
+            return
+        if mode == "orbit" and self._press_locked:
             return
         if mode == "orbit" and not self.moved and button == mouse.LEFT and self.session.mesh is not None:
             self.show_message("Nothing to grab there: drag a part to move it, drag the background to orbit.")
@@ -609,7 +771,7 @@ class ViewerApp:
         drag, self.drag = self.drag, None
         state = self.session.parts[drag.part]
         if drag.follower is None:
-            self.session.history.pop()  # a click, not a drag: nothing changed
+            self.session.revert()  # a click, not a drag: nothing changed
             self.show_message(f"Selected {self.part_name(drag.part)}. Drag it to move it.")
             self.refresh_panel()
             return
@@ -633,21 +795,48 @@ class ViewerApp:
         self._guard(run)
 
     def on_mouse_scroll(self, x, y, scroll_x, scroll_y) -> None:
-        if self.in_view(x, y):
+        if self.in_view(x, y) and not self.panel.menu_open:
             self.camera.zoom(scroll_y)
+            self.camera_moving = True
+            pyglet.clock.unschedule(self._settle)
+            pyglet.clock.schedule_once(self._settle, SETTLE_S)
             self.dirty = True
 
+    def _settle(self, dt: float = 0.0) -> None:
+        if self.camera_moving and self.mode not in ("orbit", "pan"):
+            self.camera_moving = False
+            self.dirty = True
+
+    def key_action(self, symbol: int, modifiers: int) -> Callable | None:
+        """The action of a key press (see the module docstring), or None."""
+        accel = bool(modifiers & (key.MOD_ACCEL | key.MOD_CTRL))
+        shift = bool(modifiers & key.MOD_SHIFT)
+        if symbol in VIEW_KEYS:
+            name = VIEW_KEYS[symbol][1 if accel else 0]
+            return lambda: self.set_view(name)
+        if accel:
+            return {key.Z: self.redo if shift else self.undo, key.Y: self.redo, key.O: self.open_dialog}.get(symbol)
+        if symbol == key.F:
+            return self.flip if shift else (lambda: self.set_view("frame"))
+        return {
+            key.HOME: lambda: self.set_view("home"), key.NUM_HOME: lambda: self.set_view("home"),
+            key.SPACE: self.toggle_play, key.R: self.reset, key.Z: self.undo, key.U: self.undo,
+            key.S: self.sample_again, key.E: self.export, key.O: self.open_dialog, key.B: self.make_base,
+        }.get(symbol)
+
     def on_key_press(self, symbol, modifiers):
-        actions = {
-            key.SPACE: self.toggle_play, key.F: self.flip, key.R: self.reset, key.Z: self.undo,
-            key.U: self.undo, key.S: self.sample_again, key.E: self.export, key.O: self.open_dialog,
-        }
-        if symbol in (key.ESCAPE, key.Q):
+        if symbol == key.ESCAPE and self.panel.menu_open:
+            self.panel.toggle_recent(False)
+            self.dirty = True
+            return pyglet.event.EVENT_HANDLED
+        if symbol in (key.ESCAPE, key.Q) and not modifiers & (key.MOD_ACCEL | key.MOD_CTRL):
             self.record("quit")
             self.window.has_exit = True
             return pyglet.event.EVENT_HANDLED
-        if symbol in actions:
-            actions[symbol]()
+        action = self.key_action(symbol, modifiers)
+        if action is not None:
+            self.record("key", symbol=key.symbol_string(symbol), modifiers=key.modifiers_string(modifiers))
+            action()
             self.dirty = True
             return pyglet.event.EVENT_HANDLED
         return None
@@ -669,19 +858,18 @@ class ViewerApp:
         size = self._size
         verts = mesh.vertices[self._part_vertices[label]]
         T = self.session.transform(label)
-        posed = verts @ T[:3, :3].T + T[:3, 3]
-        along = posed @ j.axis
+        box_centre, part_size = self._part_measures[label]
+        axis, centre, half, anchor = axis_arrow(j, verts, T, size, box_centre, part_size)
+        pivot = centre.copy()
+        centre, half = clip_to_view(axis, centre, half, anchor, self.camera.project, self.camera.width,
+                                    self.camera.height)
+        arrow = Overlay("arrow", frame_for_axis(axis, centre, half), AXIS_COLOR)
         if j.is_revolute:
-            half = max(0.6 * float(np.ptp(along)), 0.15 * size)
-            centre = j.origin + j.axis * (float(along.mean()) - float(j.origin @ j.axis))
             ball = np.eye(4)
             ball[:3, :3] *= 0.012 * size
-            ball[:3, 3] = centre
-            return [Overlay("arrow", frame_for_axis(j.axis, centre, half), AXIS_COLOR),
-                    Overlay("ball", ball, PIVOT_COLOR)]
-        half = 0.2 * size
-        centre = posed.mean(axis=0) + j.axis * half
-        return [Overlay("arrow", frame_for_axis(j.axis, centre, half), AXIS_COLOR)]
+            ball[:3, 3] = pivot
+            return [arrow, Overlay("ball", ball, PIVOT_COLOR)]
+        return [arrow]
 
     def part_colors(self) -> list[tuple[float, float, float]]:
         colors = list(self.colors)
@@ -708,7 +896,7 @@ class ViewerApp:
         if self.session.mesh is not None:
             self.scene.draw(self.view_rect, self.camera, self.session.transforms(), self.part_colors(),
                             dynamic=self.dynamic_parts(), overlays=self.overlays(),
-                            static_version=self.static_version)
+                            static_version=self.static_version, moving=self.light_frame())
         gl.glViewport(0, 0, fw, fh)
         gl.glDisable(gl.GL_DEPTH_TEST)
         gl.glEnable(gl.GL_BLEND)
@@ -718,16 +906,37 @@ class ViewerApp:
         if self.session.mesh is None:
             vx, vy, vw, vh = self.view_rect
             self.overlay_text.position = (vx + vw / 2, vy + vh / 2, 0)
-            self.overlay_text.width = max(vw - 60, 100)
-            self.overlay_text.text = self.overlay_text.text or self.message
+            width = max(vw - 60, 100)
+            text = self._overlay_source or self.message
+            if (text, width) != self._overlay_fitted:
+                # Wrapped here, word by word, so a long file name is broken rather than spilling
+                # over the panel (the label's own wrapping never breaks a word).
+                self._overlay_fitted = (text, width)
+                label = self.overlay_text
+
+                def measure(t: str) -> float:
+                    label.text = t
+                    return label.content_width
+
+                label.width = 10_000
+                lines = [line for para in text.split("\n") for line in fit_lines(para, measure, width, 4)]
+                label.width = width
+                label.text = "\n".join(lines)
             self.overlay_text.draw()
+
+    def light_frame(self) -> bool:
+        """Whether this frame draws the stand-ins: the camera moves and full detail is slow here."""
+        return self.camera_moving and (self.full_frame_ms is None or self.full_frame_ms > LOD_FRAME_MS)
 
     def frame(self) -> float:
         """Draw and present one frame; returns its milliseconds."""
+        whole = self.session.mesh is not None and not self.camera_moving and not self.dynamic_parts()
         start = time.perf_counter()
         self.draw()
         self.window.flip()
         ms = (time.perf_counter() - start) * 1e3
+        if whole:
+            self.full_frame_ms = ms if self.full_frame_ms is None else 0.7 * self.full_frame_ms + 0.3 * ms
         self.frame_ms.append(ms)
         del self.frame_ms[:-120]
         return ms

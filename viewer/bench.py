@@ -1,10 +1,15 @@
-"""``dragmesh view --bench``: the viewer's frame time while a part of a 100k-triangle mesh is dragged.
+"""``dragmesh view --bench``: the viewer's frame time while a part of a 100k-triangle mesh is dragged,
+and while the camera orbits it.
 
 The benchmark opens the real viewer window (a private Xvfb when DISPLAY is unset), presses the mouse
 on a part through the same handlers real X events reach, and moves the cursor along the part's true
 motion and back, one mouse event per frame. A frame is timed from the mouse event to the presented
 image: the drag handler (cursor ray -> joint value), drawing, ``flip`` and ``glFinish``. The first
 movement infers the joint and is reported on its own; the frames after it are the figure.
+
+The orbit is a Shift+left drag (it orbits anywhere), one mouse event per frame, timed the same way:
+while the camera moves a heavy mesh is drawn from its stand-ins (:mod:`viewer.lod`); the same orbit
+at full detail every frame, and the full-detail frame the release draws, are reported beside it.
 
 The mesh is a procedural wardrobe (``StorageFurniture``, seed 1) whose parts are subdivided until the
 whole has the requested number of triangles, or a mesh file given on the command line.
@@ -152,6 +157,11 @@ def measure(size, frames, triangles, mesh_path, labels, up) -> dict:
 
     cached, first_ms, values, joint = drive(cache=True)
     full, _, _, _ = drive(cache=False)
+    app.scene.cache = True
+    orbit, settle = drive_orbit(app, frames)
+    app.scene.lod = False
+    orbit_full, _ = drive_orbit(app, frames)
+    app.scene.lod = True
     app.window.has_exit = True
     app.executor.shutdown(wait=True)
     renderer = gl.gl_info.get_renderer()
@@ -165,8 +175,43 @@ def measure(size, frames, triangles, mesh_path, labels, up) -> dict:
         "first_move_ms": first_ms,
         "frame_ms": _stats(cached),
         "frame_ms_full_redraw": _stats(full),
+        "orbit_ms": _stats(orbit),
+        "orbit_ms_full_detail": _stats(orbit_full),
+        "orbit_settle_ms": settle,
+        "stand_in_triangles": sum((light or whole).count // 3 for light, whole in
+                                  zip(getattr(app.scene, "proxies", None) or app.scene.parts, app.scene.parts)
+                                  if (light or whole) is not None),
         "pyglet": pyglet.version, "cpus": os.cpu_count(), "python": sys.version.split()[0],
     }
+
+
+def drive_orbit(app, frames: int) -> tuple[list[float], float]:
+    """Orbit the camera with a Shift+left drag (orbits anywhere in the view), one mouse event per
+    frame: ms per frame from the mouse event to the presented image, and the ms of the frame the
+    release draws (full detail again when orbiting drew a lighter stand-in)."""
+    from pyglet import gl
+    from pyglet.window import key, mouse
+
+    vx, vy, vw, vh = app.view_rect
+    x, y = vx + vw / 2, vy + vh / 2
+    app.on_mouse_press(x, y, mouse.LEFT, key.MOD_SHIFT)
+    app.frame()
+    gl.glFinish()
+    times = []
+    for i in range(frames):
+        dx, dy = 3.0 * np.cos(i / 25.0), 1.5 * np.sin(i / 17.0)
+        x, y = x + dx, y + dy
+        start = time.perf_counter()
+        app.on_mouse_drag(x, y, dx, dy, mouse.LEFT, key.MOD_SHIFT)
+        app.frame()
+        gl.glFinish()
+        times.append((time.perf_counter() - start) * 1e3)
+        app.window.dispatch_events()
+    start = time.perf_counter()
+    app.on_mouse_release(x, y, mouse.LEFT, key.MOD_SHIFT)
+    app.frame()
+    gl.glFinish()
+    return times, (time.perf_counter() - start) * 1e3
 
 
 def format_result(r: dict) -> str:
@@ -182,4 +227,11 @@ def format_result(r: dict) -> str:
         f"  without the static-parts cache (every triangle every frame): p50 {g['p50']:.1f} ms  "
         f"p95 {g['p95']:.1f} ms",
     ]
+    if "orbit_ms" in r:
+        o, full = r["orbit_ms"], r["orbit_ms_full_detail"]
+        lines.append(f"  orbit frame (mouse event -> presented): p50 {o['p50']:.1f} ms  p95 {o['p95']:.1f} ms  "
+                     f"max {o['max']:.1f} ms over {o['frames']} frames  (drag p50 {f['p50']:.1f} ms); "
+                     f"{r['stand_in_triangles']:,} triangles while moving")
+        lines.append(f"  orbit at full detail every frame: p50 {full['p50']:.1f} ms  p95 {full['p95']:.1f} ms;  "
+                     f"full-detail frame on release {r['orbit_settle_ms']:.1f} ms")
     return "\n".join(lines)

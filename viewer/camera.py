@@ -12,7 +12,23 @@ import numpy as np
 
 from dragmesh.normalize import rotation_onto_y
 
-MIN_PITCH, MAX_PITCH = np.radians(-89.0), np.radians(89.0)
+# Orbit speed: a 150-pixel drag turns the view 45 degrees (a full turn is 1200 pixels).
+ORBIT_DEG_PER_PIXEL = 0.3
+# The eye never goes past this elevation by orbiting, so the view cannot flip over the pole; the
+# last EASE degrees before it turn ever slower (a soft stop, not a wall).
+PITCH_LIMIT, PITCH_EASE = np.radians(80.0), np.radians(20.0)
+# The presets may look from straight above or below (top view) up to this, short of look_at's pole.
+PRESET_PITCH = np.radians(89.5)
+MIN_PITCH, MAX_PITCH = -PRESET_PITCH, PRESET_PITCH
+# One mouse event never turns more than this many pixels' worth (a jumpy pointer, a lost grab).
+MAX_STEP_PIXELS = 150.0
+HOME_YAW, HOME_PITCH = np.radians(35.0), np.radians(22.0)
+# Preset views: name -> (yaw, pitch) in radians; yaw 0 looks at the mesh's front (its +Z when up is
+# +Y), yaw 90 degrees from its right.
+PRESETS = {
+    "front": (0.0, 0.0), "back": (np.pi, 0.0), "right": (np.pi / 2, 0.0), "left": (-np.pi / 2, 0.0),
+    "top": (0.0, PRESET_PITCH), "bottom": (0.0, -PRESET_PITCH), "home": (HOME_YAW, HOME_PITCH),
+}
 
 
 def look_at(eye: np.ndarray, target: np.ndarray, up: np.ndarray) -> np.ndarray:
@@ -26,6 +42,32 @@ def look_at(eye: np.ndarray, target: np.ndarray, up: np.ndarray) -> np.ndarray:
     view[0, :3], view[1, :3], view[2, :3] = s, u, -f
     view[:3, 3] = -view[:3, :3] @ eye
     return view
+
+
+def orbit_pitch(pitch: float, delta: float) -> float:
+    """The elevation after turning ``delta`` radians from ``pitch``: free up to PITCH_LIMIT -
+    PITCH_EASE, then slower and slower, never past PITCH_LIMIT (or past ``pitch`` when a preset
+    already put the eye beyond it). Turning back toward the horizon is never slowed."""
+    if delta == 0.0:
+        return float(pitch)
+    sign = 1.0 if delta > 0 else -1.0
+    # Integrate in small steps: the speed falls linearly to 0.15 over the easing band.
+    remaining, p = abs(delta), sign * pitch  # p: elevation toward the pole we are heading for
+    limit = max(PITCH_LIMIT, p)
+    step = np.radians(0.25)
+    while remaining > 1e-12:
+        d = min(step, remaining)
+        start = limit - PITCH_EASE
+        if p > start:
+            speed = max(0.15, 1.0 - 0.85 * (p - start) / PITCH_EASE)
+            d_eff = d * speed
+        else:
+            d_eff = d
+        p = min(p + d_eff, limit)
+        remaining -= d
+        if p >= limit:
+            break
+    return float(sign * min(p, limit))
 
 
 def perspective(fov_y: float, aspect: float, near: float, far: float) -> np.ndarray:
@@ -50,8 +92,8 @@ class OrbitCamera:
     up: np.ndarray = field(default_factory=lambda: np.array([0.0, 1.0, 0.0]))
     target: np.ndarray = field(default_factory=lambda: np.zeros(3))
     distance: float = 3.0
-    yaw: float = np.radians(35.0)
-    pitch: float = np.radians(22.0)
+    yaw: float = HOME_YAW
+    pitch: float = HOME_PITCH
     fov_y: float = np.radians(40.0)
     width: int = 800
     height: int = 600
@@ -94,9 +136,27 @@ class OrbitCamera:
     # -- interaction ---------------------------------------------------------------------------
 
     def orbit(self, dx: float, dy: float) -> None:
-        """Turn by a mouse movement of (dx, dy) pixels (dy positive = mouse moved up)."""
-        self.yaw -= dx * 0.008
-        self.pitch = float(np.clip(self.pitch - dy * 0.008, MIN_PITCH, MAX_PITCH))
+        """Turn by a mouse movement of (dx, dy) pixels (dy positive = mouse moved up).
+
+        ORBIT_DEG_PER_PIXEL degrees a pixel; the elevation eases to a stop at PITCH_LIMIT (or where a
+        preset put it, if beyond), so the view never goes over the top and the up stays up.
+        """
+        rate = np.radians(ORBIT_DEG_PER_PIXEL)
+        dx = float(np.clip(dx, -MAX_STEP_PIXELS, MAX_STEP_PIXELS))
+        dy = float(np.clip(dy, -MAX_STEP_PIXELS, MAX_STEP_PIXELS))
+        self.yaw = float((self.yaw - dx * rate + np.pi) % (2.0 * np.pi) - np.pi)
+        self.pitch = orbit_pitch(self.pitch, -dy * rate)
+
+    def frame_box(self, lo: np.ndarray, hi: np.ndarray) -> None:
+        """Frame all: the box [lo, hi] fills the view, seen from the same direction."""
+        self.fit(lo, hi)
+
+    def preset(self, name: str, lo: np.ndarray | None = None, hi: np.ndarray | None = None) -> None:
+        """Look from a preset direction (PRESETS: front, back, right, left, top, bottom, home);
+        with a box, frame it too."""
+        self.yaw, self.pitch = (float(v) for v in PRESETS[name])
+        if lo is not None and hi is not None:
+            self.fit(lo, hi)
 
     def zoom(self, steps: float) -> None:
         """Move closer by ``steps`` wheel notches (negative: farther)."""

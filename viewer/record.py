@@ -2,8 +2,11 @@
 
 Each line has ``event`` (its kind), ``t`` (seconds since the viewer started) and the event's fields;
 arrays become lists. Kinds: ``ready`` (window and view rectangles, camera, parts with their screen
-positions), ``loaded``, ``error``, ``hover``, ``pick``, ``joint``, ``drag``, ``release``,
-``trajectory``, ``export``, ``message``, ``quit``. Screen positions are pixels from the top-left of
+positions, the base's label, the up direction, the panel buttons' screen centres, the status lines
+as shown), ``loaded``, ``error``, ``hover``, ``pick``, ``locked`` (a press on the base, which does
+not move), ``joint``, ``drag``, ``release``, ``trajectory``, ``export``, ``message``, ``key``,
+``view`` (frame all, reset or a preset: its name, the framed box and the camera), ``up``, ``undo``,
+``redo``, ``base``, ``drop``, ``quit``. Screen positions are pixels from the top-left of
 the X screen (what xdotool takes); window positions from the top-left of the window.
 """
 

@@ -7,7 +7,12 @@ alike and a 100k-triangle mesh uploads half the data.
 
 Software GL (Mesa llvmpipe under Xvfb) pays per triangle, so while some parts move the others are
 drawn once into an off-screen colour+depth buffer and each frame starts from a copy of it: a frame
-then costs the moving parts' triangles, not the whole mesh's.
+then costs the moving parts' triangles, not the whole mesh's. While the camera itself moves every
+pixel changes, so nothing can be reused: the frame is then drawn at ``MOVING_SCALE`` of the view's
+size and scaled up, a heavy mesh (over ``lod.LOD_MIN_TRIANGLES``) from lighter stand-ins uploaded
+next to it (:mod:`viewer.lod`); the first frame after the camera stops is whole and sharp again.
+Triangles are uploaded in Morton order (``lod.locality_order``) for GL's vertex cache, and parts are
+drawn nearest first so hidden insides fail the depth test before they are shaded.
 """
 
 from __future__ import annotations
@@ -19,7 +24,12 @@ import numpy as np
 from pyglet import gl
 from pyglet.graphics.shader import Shader, ShaderProgram
 
+from viewer.lod import locality_order, stand_ins
+
 BACKGROUND = (0.93, 0.94, 0.96)
+# While the camera moves the view is drawn at this fraction of its width and height and scaled up:
+# llvmpipe's cost is mostly per shaded pixel, and a moving image does not show the blur.
+MOVING_SCALE = 0.6
 
 _VERTEX = """#version 330 core
 layout(location = 0) in vec3 position;
@@ -208,41 +218,74 @@ class GLScene:
     def __init__(self):
         self.program = ShaderProgram(Shader(_VERTEX, "vertex"), Shader(_FRAGMENT, "fragment"))
         self.parts: list[_GPUMesh | None] = []
+        self.proxies: list[_GPUMesh | None] = []  # stand-ins while the camera moves (None: whole)
+        self.centres: list[np.ndarray] = []  # each part's rest box centre, for the drawing order
         self.arrow = upload(*arrow_mesh())
         self.ball = upload(*sphere_mesh())
         self._static: _Target | None = None
         self._frame: _Target | None = None
+        self._small: _Target | None = None  # the reduced-size view while the camera moves
         self._static_key = None
         self.cache = True
+        self.lod = True
 
     def set_mesh(self, vertices: np.ndarray, faces: np.ndarray, face_labels: np.ndarray, n_parts: int) -> None:
         """Upload every part (rest pose); replaces any previous mesh."""
         self.clear()
+        local_parts = []
         for label in range(n_parts):
             part_faces = faces[face_labels == label]
             if not len(part_faces):
                 self.parts.append(None)
+                self.centres.append(np.zeros(3))
+                local_parts.append((np.zeros((0, 3)), np.zeros((0, 3), dtype=np.int64)))
                 continue
             used, inverse = np.unique(part_faces, return_inverse=True)
-            local = inverse.reshape(-1, 3)
-            gpu = upload(vertices[used], local)
-            gpu.cull = cull_mode(vertices[used], local)
+            v, local = locality_order(vertices[used], inverse.reshape(-1, 3))
+            self.centres.append((v.min(axis=0) + v.max(axis=0)) / 2.0)
+            gpu = upload(v, local)
+            gpu.cull = cull_mode(v, local)
             self.parts.append(gpu)
+            local_parts.append((v, local))
+        for gpu, proxy in zip(self.parts, stand_ins(local_parts)):
+            if proxy is None:
+                self.proxies.append(None)
+                continue
+            stand_in = upload(*locality_order(*proxy))
+            # Clustering keeps each surviving triangle's winding, so a closed part's stand-in may
+            # skip the same faces: where thin walls collapsed, the side facing the eye remains.
+            stand_in.cull = gpu.cull if gpu is not None else None
+            self.proxies.append(stand_in)
         self._static_key = None
 
     def clear(self) -> None:
-        for p in self.parts:
+        for p in self.parts + self.proxies:
             if p is not None:
                 p.delete()
-        self.parts = []
+        self.parts, self.proxies, self.centres = [], [], []
         self._static_key = None
 
     # -- drawing ---------------------------------------------------------------------------------
 
-    def _draw_parts(self, labels, camera, transforms, colors) -> None:
+    def _front_to_back(self, labels, camera, transforms) -> list[int]:
+        """``labels`` nearest first (by the posed centre of each part's box): the depth test then
+        rejects hidden fragments before shading them (a cabinet's inside, behind its doors)."""
+        eye = camera.eye
+
+        def distance(label: int) -> float:
+            if label >= len(self.centres):
+                return 0.0
+            T = transforms[label]
+            return float(np.linalg.norm(T[:3, :3] @ self.centres[label] + T[:3, 3] - eye))
+
+        return sorted(labels, key=distance)
+
+    def _draw_parts(self, labels, camera, transforms, colors, light: bool = False) -> None:
         prog = self.program
-        for label in labels:
+        for label in self._front_to_back(labels, camera, transforms):
             mesh = self.parts[label]
+            if light and label < len(self.proxies) and self.proxies[label] is not None:
+                mesh = self.proxies[label]
             if mesh is None:
                 continue
             prog["u_model"] = _mat(transforms[label])
@@ -289,18 +332,50 @@ class GLScene:
             self._static_key = None
         return self._static.complete and self._frame.complete
 
+    def _small_target(self, width: int, height: int) -> bool:
+        if self._small is None or (self._small.width, self._small.height) != (width, height):
+            if self._small is not None:
+                self._small.delete()
+            self._small = _Target(width, height)
+        return self._small.complete
+
+    def _draw_moving(self, viewport, camera, transforms, colors, overlays) -> bool:
+        """The camera moves: every part (stand-ins where there are) into a smaller target, scaled
+        up into ``viewport``. False when the target cannot be made (then draw as usual)."""
+        x, y, w, h = viewport
+        sw, sh = max(int(w * MOVING_SCALE), 1), max(int(h * MOVING_SCALE), 1)
+        if not self._small_target(sw, sh):
+            return False
+        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, self._small.fbo)
+        gl.glViewport(0, 0, sw, sh)
+        gl.glClearColor(*BACKGROUND, 1.0)
+        gl.glClear(gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT)
+        self._begin(camera)
+        self._draw_parts(range(len(self.parts)), camera, transforms, colors, light=True)
+        self._draw_overlays(overlays)
+        self.program.stop()
+        gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, self._small.fbo)
+        gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, 0)
+        gl.glBlitFramebuffer(0, 0, sw, sh, x, y, x + w, y + h, gl.GL_COLOR_BUFFER_BIT, gl.GL_LINEAR)
+        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
+        return True
+
     def draw(self, viewport: tuple[int, int, int, int], camera, transforms, colors, dynamic=(),
-             overlays=(), static_version: int = 0) -> None:
+             overlays=(), static_version: int = 0, moving: bool = False) -> None:
         """Draw into ``viewport`` (x, y, width, height; GL pixels from the bottom-left).
 
         transforms: (4, 4) per part. colors: RGB(A) per part. dynamic: labels that change from frame
         to frame (drawn every frame; the rest come from the cache while these are the same).
-        static_version: bump whenever a static part's pose or colour changes.
+        static_version: bump whenever a static part's pose or colour changes. moving: the camera is
+        moving (orbit, pan, zoom): with ``lod`` on, the view is drawn smaller and scaled up, heavy
+        parts from their stand-ins; no cache is kept.
         """
         x, y, w, h = viewport
         dynamic = tuple(sorted(set(dynamic)))
         static = [i for i in range(len(self.parts)) if i not in dynamic]
-        use_cache = self.cache and dynamic and self._targets(w, h)
+        if moving and self.lod and self._draw_moving(viewport, camera, transforms, colors, overlays):
+            return
+        use_cache = self.cache and dynamic and not moving and self._targets(w, h)
         if not use_cache:
             gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
             gl.glViewport(x, y, w, h)

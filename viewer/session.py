@@ -1,5 +1,5 @@
-"""What the viewer holds, without any GUI: the mesh, each part's joint, pose and trajectory, the undo
-history, and the calls into the pipeline.
+"""What the viewer holds, without any GUI: the mesh, each part's joint, pose and trajectory, the
+base (the part that never moves), the undo and redo history, and the calls into the pipeline.
 
 Every part starts at rest with no joint. The first drag of a part infers its joint once (the
 pipeline's predictor, with the user's type override if any); later drags move it along that joint.
@@ -11,6 +11,8 @@ drag reached, with the joint given, so the trajectory, the panel and the exports
 from __future__ import annotations
 
 import copy
+import dataclasses
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,9 +24,50 @@ import numpy as np
 from dragmesh.errors import DragError, InputError
 from dragmesh.geometry.joints import Joint
 from dragmesh.io import PartMesh, load_mesh
+from dragmesh.normalize import unit_up
 
-# How many states undo remembers.
+# How many states undo (and redo) remembers.
 HISTORY = 50
+# Part names that say "I am the fixed body" (case-insensitive, optionally with a number).
+BASE_NAMES = re.compile(r"(base|body|frame|root|chassis|carcass|housing|casing|case|main|fixed|static|stand)"
+                        r"([ _.\-]?\d+)?", re.IGNORECASE)
+BASE_LOCKED = "the base is fixed; drag a moving part"
+
+
+def find_base(mesh: PartMesh) -> int | None:
+    """The label of the part that does not move (the microwave's body), or None for a single part.
+
+    In order: the one part the file gives no joint when it gives joints to the others (URDF); the
+    part named like a body (``base``, ``body``, ``frame``..., as the generated objects and most
+    datasets call it); else the part whose bounding box is largest (the body holds its doors and
+    drawers, so its box contains theirs). Face counts are not used: a box body has 12 triangles and
+    its door's rounded handle hundreds.
+    """
+    if mesh.n_parts < 2:
+        return None
+    counts = np.bincount(mesh.face_labels, minlength=mesh.n_parts)
+    present = [i for i in range(mesh.n_parts) if counts[i] > 0]
+    if not present:
+        return None
+    volume, diagonal = {}, {}
+    for i in present:
+        ext = np.ptp(mesh.vertices[np.unique(mesh.faces[mesh.face_labels == i])], axis=0)
+        diagonal[i] = float(np.linalg.norm(ext))
+        # A flat part (a lid, a panel) still gets a thin box's volume.
+        volume[i] = float(np.prod(np.maximum(ext, 1e-3 * diagonal[i] + 1e-12)))
+    top_v, top_d = max(volume.values()), max(diagonal.values())
+    # By volume, then diagonal; boxes within a part in ten thousand tie, and a tie goes to the
+    # lowest label.
+    rank = {i: (round(volume[i] / max(top_v, 1e-300), 4), round(diagonal[i] / max(top_d, 1e-300), 4), -i)
+            for i in present}
+    if mesh.joints:
+        unjointed = [i for i in present if mesh.part_names[i] not in mesh.joints]
+        if unjointed:
+            return max(unjointed, key=rank.get)
+    named = [i for i in present if BASE_NAMES.fullmatch(mesh.part_names[i].strip())]
+    if named:
+        return max(named, key=rank.get)
+    return max(present, key=rank.get)
 
 
 @dataclass
@@ -74,7 +117,11 @@ class Session:
         self.mesh: PartMesh | None = None
         self.parts: list[PartState] = []
         self.frame: int | None = None
-        self.history: list[tuple[list[PartState], int | None]] = []
+        # Undo and redo: (parts, frame, base) snapshots.
+        self.history: list[tuple[list[PartState], int | None, int | None]] = []
+        self.redo_stack: list[tuple[list[PartState], int | None, int | None]] = []
+        self._cleared_redo: list | None = None  # what the last push took from redo, for revert()
+        self.base: int | None = None
         self._pipeline = pipeline
         self._pipeline_options = dict(pipeline_options or {})
         self._pipeline_lock = threading.Lock()
@@ -103,7 +150,11 @@ class Session:
         if mesh.n_parts < 2:
             return
         try:
-            label = int(np.argmax(np.bincount(mesh.face_labels, minlength=mesh.n_parts)[1:])) + 1
+            counts = np.bincount(mesh.face_labels, minlength=mesh.n_parts)
+            base = find_base(mesh)
+            if base is not None:
+                counts[base] = -1
+            label = int(np.argmax(counts))
             point = mesh.vertices[mesh.faces[mesh.face_labels == label][0, 0]]
             size = float(np.linalg.norm(np.ptp(mesh.vertices, axis=0)))
             self._articulate(mesh, label, point, np.array([0.0, 0.0, 0.05 * size]), frames=2)
@@ -129,6 +180,54 @@ class Session:
         self.parts = [PartState() for _ in range(mesh.n_parts)]
         self.frame = None
         self.history = []
+        self.redo_stack = []
+        self._cleared_redo = None
+        self.base = find_base(mesh)
+
+    def set_up(self, up: Sequence[float]) -> PartMesh:
+        """Give the mesh another up direction (gravity for the joint inference, and the camera's
+        up); the vertices stay as they are. Joints inferred under the old up are stale, so every
+        part goes back to rest, as after opening the file; the base stays the one chosen."""
+        if self.mesh is None:
+            raise InputError("open a mesh first")
+        base = self.base
+        mesh = dataclasses.replace(self.mesh, up=unit_up(up))
+        self.set_mesh(mesh)
+        self.base = base
+        return mesh
+
+    # -- the base ------------------------------------------------------------------------------
+
+    def is_base(self, label: int | None) -> bool:
+        return label is not None and self.base is not None and int(label) == self.base
+
+    def set_base(self, label: int) -> None:
+        """Make part ``label`` the fixed base: it goes back to rest with no joint, and the old base
+        can be dragged from now on."""
+        if self.mesh is None or not 0 <= int(label) < self.mesh.n_parts:
+            raise InputError(f"no part with label {label}")
+        self.freeze_frame()
+        self.parts[int(label)] = PartState()
+        self.base = int(label)
+
+    def bounds(self, posed: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(lo (3,), hi (3,)): the box around every part as it is shown (posed) or at rest."""
+        mesh = self.mesh
+        if mesh is None:
+            raise InputError("open a mesh first")
+        if not posed:
+            return mesh.vertices.min(axis=0), mesh.vertices.max(axis=0)
+        los, his = [], []
+        for label, T in enumerate(self.transforms()):
+            faces = mesh.faces[mesh.face_labels == label]
+            if not len(faces):
+                continue
+            pts = mesh.vertices[np.unique(faces)]
+            if not np.allclose(T, np.eye(4)):
+                pts = pts @ T[:3, :3].T + T[:3, 3]
+            los.append(pts.min(axis=0))
+            his.append(pts.max(axis=0))
+        return np.min(los, axis=0), np.max(his, axis=0)
 
     # -- poses ---------------------------------------------------------------------------------
 
@@ -163,22 +262,58 @@ class Session:
 
     # -- undo ----------------------------------------------------------------------------------
 
-    def push(self) -> None:
-        """Remember the current state for undo."""
-        self.history.append((copy.copy([copy.copy(s) for s in self.parts]), self.frame))
-        del self.history[:-HISTORY]
+    def _snapshot(self) -> tuple[list[PartState], int | None, int | None]:
+        return [copy.copy(s) for s in self.parts], self.frame, self.base
 
-    def undo(self) -> bool:
-        """Go back one step; False when there is nothing to undo."""
+    def _restore(self, snapshot) -> None:
+        self.parts, self.frame, self.base = snapshot
+
+    def push(self) -> None:
+        """Remember the current state for undo, before an edit; the edit forgets what redo had."""
+        self.history.append(self._snapshot())
+        del self.history[:-HISTORY]
+        self._cleared_redo, self.redo_stack = self.redo_stack, []
+
+    def revert(self) -> bool:
+        """Take back the push just made as if it never happened: the state it saved comes back and
+        redo keeps what it had (a press that turned out to be a click, a drag whose inference
+        failed). Call it only right after :meth:`push`."""
         if not self.history:
             return False
-        self.parts, self.frame = self.history.pop()
+        self._restore(self.history.pop())
+        if self._cleared_redo is not None:
+            self.redo_stack, self._cleared_redo = self._cleared_redo, None
+        return True
+
+    def undo(self) -> bool:
+        """Go back one step; False when there is nothing to undo. Redo can go forward again."""
+        if not self.history:
+            return False
+        self.redo_stack.append(self._snapshot())
+        del self.redo_stack[:-HISTORY]
+        self._restore(self.history.pop())
+        self._cleared_redo = None
+        return True
+
+    def redo(self) -> bool:
+        """Go forward one undone step; False when there is nothing to redo."""
+        if not self.redo_stack:
+            return False
+        self.history.append(self._snapshot())
+        del self.history[:-HISTORY]
+        self._cleared_redo = None
+        self._restore(self.redo_stack.pop())
         return True
 
     # -- drags ---------------------------------------------------------------------------------
 
     def begin_drag(self, label: int, grab: np.ndarray) -> Drag:
-        """Start dragging part ``label`` at the grabbed surface point ``grab`` (3,) (current pose)."""
+        """Start dragging part ``label`` at the grabbed surface point ``grab`` (3,) (current pose).
+
+        Raises DragError for the base: it is what the other parts move against.
+        """
+        if self.is_base(label):
+            raise DragError(BASE_LOCKED)
         self.freeze_frame()
         pose = self.transform(label)
         R, t = pose[:3, :3], pose[:3, 3]

@@ -23,6 +23,68 @@ def baseline(y: float, height: float, font_size: float) -> int:
     return int(round(y + height / 2 - 0.36 * font_size * 96 / 72))
 
 
+def elide(text: str, measure: Callable[[str], float], width: float) -> str:
+    """The longest prefix of ``text`` (plus "…") whose width fits ``width``; ``text`` if it fits."""
+    if measure(text) <= width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:  # bisection on the prefix length
+        mid = (lo + hi + 1) // 2
+        if measure(text[:mid].rstrip() + "…") <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
+
+
+def elide_start(text: str, measure: Callable[[str], float], width: float) -> str:
+    """"…" plus the longest suffix of ``text`` that fits ``width`` (for paths: the file name stays)."""
+    if measure(text) <= width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if measure("…" + text[len(text) - mid:]) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return "…" + text[len(text) - lo:]
+
+
+def fit_lines(text: str, measure: Callable[[str], float], width: float, max_lines: int = 3) -> list[str]:
+    """``text`` wrapped at spaces into lines no wider than ``width`` (a word wider than a line is
+    broken), at most ``max_lines``; what does not fit ends the last line with "…".
+
+    measure: text -> width in the same units (pixels of the label's font). Pure: no GL.
+    """
+    words = text.split()
+    lines: list[str] = []
+    current = ""
+    i = 0
+    while i < len(words):
+        word = words[i]
+        candidate = f"{current} {word}" if current else word
+        if measure(candidate) <= width:
+            current, i = candidate, i + 1
+            continue
+        if current:
+            lines.append(current)
+            current = ""
+        else:  # one word wider than the line: break it
+            cut = max(1, len(elide(word, measure, width)) - 1)
+            lines.append(word[:cut])
+            words[i] = word[cut:]
+        if len(lines) == max_lines:
+            break
+    if current and len(lines) < max_lines:
+        lines.append(current)
+        i = len(words)
+    if i < len(words) or len(lines) > max_lines:
+        rest = " ".join([lines[max_lines - 1]] + words[i:]) if len(lines) >= max_lines else " ".join(words[i:])
+        lines = lines[: max_lines - 1] + [elide(rest + " …", measure, width)]
+    return lines or [""]
+
+
 class Widget:
     """A rectangle that can be hit; subclasses draw into the shared batch."""
 
@@ -43,8 +105,9 @@ class Widget:
 class Text(Widget):
     """One line of text, clipped to its width by eliding the end."""
 
-    def __init__(self, batch, group, size: float = 10, color=TEXT, bold: bool = False):
+    def __init__(self, batch, group, size: float = 10, color=TEXT, bold: bool = False, keep_end: bool = False):
         super().__init__()
+        self.keep_end = keep_end  # elide the start instead (a path whose file name must show)
         self.label = pyglet.text.Label("", font_name=FONT, font_size=size, color=color, batch=batch,
                                        group=group, weight="bold" if bold else "normal")
         self._text = ""
@@ -60,21 +123,20 @@ class Text(Widget):
             self._text = text
             self._apply()
 
+    def measure(self, text: str) -> float:
+        """Width in pixels of ``text`` in this line's font (what the line shows stays)."""
+        shown = self.label.text
+        self.label.text = text
+        width = self.label.content_width
+        self.label.text = shown
+        return width
+
     def _apply(self) -> None:
         text = self._text if self.visible else ""
         self.label.text = text
         if not self.width or self.label.content_width <= self.width:
             return
-        # Elide: the longest prefix (plus "…") that fits, by bisection on its length.
-        lo, hi = 0, len(text)
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            self.label.text = text[:mid] + "…"
-            if self.label.content_width <= self.width:
-                lo = mid
-            else:
-                hi = mid - 1
-        self.label.text = text[:lo] + "…"
+        self.label.text = (elide_start if self.keep_end else elide)(text, self.measure, self.width)
 
     def show(self, visible: bool) -> None:
         super().show(visible)
@@ -102,7 +164,13 @@ class Button(Widget):
         self.label.position = (int(round(x + width / 2)), baseline(y, height, self._font_size), 0)
         self.refresh()
 
-    def set_text(self, text: str) -> None:
+    def set_text(self, text: str, width: float | None = None) -> None:
+        """The button's text; with ``width`` (pixels), elided to fit it."""
+        if width is not None and text:
+            def measure(t: str) -> float:
+                self.label.text = t
+                return self.label.content_width
+            text = elide(text, measure, width)
         if self.label.text != text:
             self.label.text = text
 

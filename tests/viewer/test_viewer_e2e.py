@@ -4,6 +4,10 @@ A generated dresser is written to a GLB, the viewer opens it with ``--record`` a
 ``--export-on-release``, xdotool drags a drawer out along its true motion on screen, and the event
 log must show the pick, the inferred joint, the drawer following the drag the right way, the
 trajectory and an export that loads again. A screenshot is saved beside the log.
+
+The controls: a drag on the base only turns the view (a ``locked`` event, nothing moves, no axis
+arrow on screen); F frames everything as shown; Ctrl+Z undoes a drag and Ctrl+Shift+Z redoes it;
+the +Z button stands the mesh on its Z axis.
 """
 
 from __future__ import annotations
@@ -74,11 +78,13 @@ def xdo(env, *args: str) -> None:
 
 
 @pytest.fixture
-def display():
+def display(tmp_path):
     from viewer.xvfb import software_gl_env, xvfb
 
     with xvfb(1280, 800) as name:
-        yield software_gl_env(name)
+        env = software_gl_env(name)
+        env["DRAGMESH_CONFIG_DIR"] = str(tmp_path / "config")  # recent files: not the user's
+        yield env
 
 
 def start_viewer(env, *args: str) -> subprocess.Popen:
@@ -102,6 +108,39 @@ def stop_viewer(proc: subprocess.Popen, env) -> int | None:
 def screenshot(env, path: Path) -> Path:
     subprocess.run(["import", "-window", "root", str(path)], env=env, check=True, timeout=20)
     return path
+
+
+def drag_along(env, x0, y0, direction, pixels=130.0, steps=12):
+    xdo(env, "mousemove", str(int(x0)), str(int(y0)))
+    time.sleep(0.3)
+    xdo(env, "mousedown", "1")
+    for k in range(1, steps + 1):
+        time.sleep(0.06)
+        x, y = np.array([x0, y0]) + np.asarray(direction) * pixels * k / steps
+        xdo(env, "mousemove", str(int(round(x))), str(int(round(y))))
+    time.sleep(0.3)
+    xdo(env, "mouseup", "1")
+
+
+def screen_projector(ready):
+    view, proj = np.array(ready["camera"]["view"]), np.array(ready["camera"]["projection"])
+    rect = ready["view"]
+
+    def to_screen(p):
+        clip = proj @ view @ np.r_[p, 1.0]
+        ndc = clip[:2] / clip[3]
+        return np.array([rect["x"] + (ndc[0] + 1) / 2 * rect["width"], rect["y"] + (1 - ndc[1]) / 2 * rect["height"]])
+
+    return to_screen
+
+
+def arrow_pixels(path: Path) -> int:
+    """Pixels of the joint's axis arrow (saturated blue; the blue drawer is far greyer)."""
+    from PIL import Image
+
+    img = np.asarray(Image.open(path).convert("RGB"), dtype=np.int32)
+    r, b = img[..., 0], img[..., 2]
+    return int(((b > 120) & (6 * r < b)).sum())
 
 
 def test_drag_a_drawer_with_the_mouse(tmp_path, display):
@@ -200,7 +239,10 @@ def test_unreadable_file_shows_a_message(tmp_path, display):
         events = wait_for(log, proc, lambda e: e["event"] == "error", 60, "the error message")
         error = next(e for e in events if e["event"] == "error")
         assert "broken.obj" in error["message"]
-        wait_for(log, proc, lambda e: e["event"] == "ready", 20, "the window")
+        events = wait_for(log, proc, lambda e: e["event"] == "ready", 20, "the window")
+        # The status line shows the whole reason, wrapped, not cut at the window's edge.
+        shown = " ".join(next(e for e in events if e["event"] == "ready")["status"])
+        assert "broken.obj" in shown and not shown.endswith("…"), shown
         time.sleep(0.5)
         assert proc.poll() is None, "the viewer exited on an unreadable file"
         # Clicking on nothing must not crash it either.
@@ -212,3 +254,151 @@ def test_unreadable_file_shows_a_message(tmp_path, display):
     finally:
         status = stop_viewer(proc, display)
     assert status == 0
+
+
+def test_base_locked_frame_all_undo_redo_and_up_axis(tmp_path, display):
+    obj = write_object(tmp_path / "dresser.glb")
+    true_joint = next(p.joint for p in obj.parts if p.name == PART)
+    base_name = next(p.name for p in obj.parts if p.joint is None)
+    log = tmp_path / "events.jsonl"
+    proc = start_viewer(display, str(tmp_path / "dresser.glb"), "--record", str(log), "--size", "1100x760")
+    n_views = 0
+
+    def frame_all():
+        """Press F; the new ``view`` event (the framed box and the camera)."""
+        nonlocal n_views
+        xdo(display, "key", "f")
+        n_views += 1
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and proc.poll() is None:
+            views = [e for e in read_events(log) if e["event"] == "view"]
+            if len(views) >= n_views:
+                return views[n_views - 1]
+            time.sleep(0.1)
+        pytest.fail(f"no frame-all view after F (viewer status {proc.poll()})")
+
+    try:
+        events = wait_for(log, proc, lambda e: e["event"] == "ready" and e["parts"], 60, "the viewer to be ready")
+        ready = next(e for e in events if e["event"] == "ready")
+        assert ready["parts"][ready["base"]]["name"] == base_name
+
+        # 1. Dragging the base: no pick, no joint; the status says why; nothing moves.
+        base = ready["parts"][ready["base"]]
+        assert base["grab_screen"] is not None, "the base is not visible at start-up"
+        drag_along(display, *base["grab_screen"], direction=(1.0, 0.0), pixels=60, steps=6)
+        events = wait_for(log, proc, lambda e: e["event"] == "locked", 20, "the base to refuse the drag")
+        time.sleep(0.5)
+        base_shot = screenshot(display, tmp_path / "base_locked.png")
+        view0 = frame_all()
+        events = read_events(log)
+        kinds = [e["event"] for e in events]
+        assert "pick" not in kinds and "joint" not in kinds, kinds
+        locked = next(e for e in events if e["event"] == "locked")
+        assert locked["name"] == base_name
+        message = next(e for e in events if e["event"] == "message" and e["t"] >= locked["t"])
+        assert "base is fixed" in message["message"]
+        assert arrow_pixels(base_shot) == 0, "an axis arrow is shown after dragging the base"
+        from dragmesh.io import load_mesh
+
+        mesh = load_mesh(tmp_path / "dresser.glb")
+        rest_lo, rest_hi = mesh.vertices.min(axis=0), mesh.vertices.max(axis=0)
+        assert np.allclose(view0["box"], [rest_lo, rest_hi], atol=1e-6), "something moved"
+
+        # 2. Drag the drawer out; F frames what is shown (the drawer out too).
+        ready = [e for e in read_events(log) if e["event"] == "ready"][-1]
+        part = next(p for p in ready["parts"] if p["name"] == PART)
+        to_screen = screen_projector(ready)
+        c = np.array(part["centroid"])
+        direction = to_screen(c + 0.1 * true_joint.axis) - to_screen(c)
+        drag_along(display, *part["grab_screen"], direction=direction / np.linalg.norm(direction))
+        wait_for(log, proc, lambda e: e["event"] in ("trajectory", "error"), 60, "the trajectory")
+        out = frame_all()
+        lo, hi = np.array(out["box"])
+        assert (hi - lo) @ np.abs(true_joint.axis) > (rest_hi - rest_lo) @ np.abs(true_joint.axis) + 0.02
+        cam = out["camera"]
+        view, proj = np.array(cam["view"]), np.array(cam["projection"])
+        corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
+        clip = np.c_[corners, np.ones(8)] @ (proj @ view).T
+        ndc = clip[:, :2] / clip[:, 3:]
+        assert (np.abs(ndc) < 1.0).all(), "frame all leaves a corner out of the view"
+        time.sleep(0.5)
+        drawer_shot = screenshot(display, tmp_path / "drawer_framed.png")
+        assert arrow_pixels(drawer_shot) > 30, "no axis arrow for the dragged drawer"
+
+        # 3. Ctrl+Z puts the drawer back; Ctrl+Shift+Z brings it out again.
+        xdo(display, "key", "ctrl+z")
+        wait_for(log, proc, lambda e: e["event"] == "undo", 20, "the undo")
+        back = frame_all()
+        assert np.allclose(back["box"], [rest_lo, rest_hi], atol=1e-6)
+        xdo(display, "key", "ctrl+shift+z")
+        wait_for(log, proc, lambda e: e["event"] == "redo", 20, "the redo")
+        again = frame_all()
+        assert np.allclose(again["box"], out["box"], atol=1e-6)
+
+        # 4. The +Z button: the camera stands on Z, the parts are back at rest.
+        x, y = ready["controls"]["up+Z"]
+        xdo(display, "mousemove", str(int(x)), str(int(y)))
+        xdo(display, "click", "1")
+        up = wait_for(log, proc, lambda e: e["event"] == "up", 20, "the up change")
+        up = next(e for e in up if e["event"] == "up")
+        assert np.allclose(up["up"], [0, 0, 1]) and np.allclose(up["camera"]["up"], [0, 0, 1])
+        time.sleep(0.5)
+        screenshot(display, tmp_path / "up_z.png")
+    finally:
+        status = stop_viewer(proc, display)
+    errors = [e["message"] for e in read_events(log) if e["event"] == "error"]
+    assert not errors, errors
+    recent = json.loads((Path(display["DRAGMESH_CONFIG_DIR"]) / "recent.json").read_text())["recent"]
+    assert recent[0]["path"] == str((tmp_path / "dresser.glb").resolve()) and recent[0]["up"] == [0, 0, 1]
+    assert status == 0
+
+
+def test_drop_keys_orbit_and_status_in_process(tmp_path, display, monkeypatch):
+    """The window's handlers called directly (no xdotool): a dropped file opens and joins the
+    recent files, the keys map to their actions, an orbit draws stand-ins until the release, and a
+    long status message wraps inside the window."""
+    for name in ("DISPLAY", "LIBGL_ALWAYS_SOFTWARE", "DRAGMESH_CONFIG_DIR"):
+        monkeypatch.setenv(name, display[name])
+    from pyglet.window import key, mouse
+
+    from viewer.app import ViewerApp, ViewerOptions
+    from viewer.panel import STATUS_LINES
+
+    cabinet = ROOT / "dragmesh" / "assets" / "cabinet.glb"
+    app = ViewerApp(ViewerOptions(size=(900, 600)))
+    try:
+        app.step()
+        app.on_file_drop(100, 100, [str(cabinet)])
+        assert app.session.mesh is not None and app.session.mesh.source.endswith("cabinet.glb")
+        assert [e.name for e in app.recent.entries] == ["cabinet.glb"]
+        assert app.session.mesh.part_names[app.session.base] == "body"
+
+        assert app.key_action(key.Z, key.MOD_CTRL) == app.undo
+        assert app.key_action(key.Z, key.MOD_CTRL | key.MOD_SHIFT) == app.redo
+        assert app.key_action(key.Y, key.MOD_CTRL) == app.redo
+        assert app.key_action(key.F, key.MOD_SHIFT) == app.flip
+        assert app.key_action(key.B, 0) == app.make_base
+        app.camera.yaw, app.camera.distance = 1.0, 50.0
+        app.key_action(key.F, 0)()  # frame all: same direction, fitted again
+        assert app.camera.yaw == pytest.approx(1.0) and app.camera.distance < 10
+        app.key_action(key.NUM_7, 0)()
+        assert app.camera.pitch > np.radians(89)
+        app.key_action(key.HOME, 0)()
+        assert np.degrees(app.camera.pitch) == pytest.approx(22.0)
+
+        vx, vy, vw, vh = app.view_rect
+        app.on_mouse_press(vx + 5, vy + 5, mouse.LEFT, key.MOD_SHIFT)
+        app.on_mouse_drag(vx + 45, vy + 5, 40, 0, mouse.LEFT, key.MOD_SHIFT)
+        assert app.camera_moving and app.mode == "orbit"
+        app.frame()
+        app.on_mouse_release(vx + 45, vy + 5, mouse.LEFT, key.MOD_SHIFT)
+        assert not app.camera_moving
+
+        app.show_message("word " * 120 + "end", error=True)
+        app.frame()
+        lines = app.panel.status_text()
+        assert 1 < len(lines) <= STATUS_LINES and lines[-1].endswith("…")
+        assert all(line.label.content_width <= line.width + 1 for line in app.panel.status_lines)
+    finally:
+        app.executor.shutdown(wait=True)
+        app.window.close()
