@@ -67,6 +67,11 @@ class AugmentConfig:
             centred on their origin).
         p_repose: probability of putting the dragged part at a random value within its limits
             first (parts at partial openings); the rest pose is the builder's.
+        realism: probability that a sample's mesh goes through
+            :func:`dragmesh.data.realism.realistic` (duplicated, double-sided, flipped, holed,
+            subdivided or coarsened, unwelded, shuffled faces; sunk small parts) before its points
+            are drawn; the dragged part and the parts it carries keep all their faces. At 0 (the
+            default) no random number is drawn for it: samples are those of before it existed.
     """
 
     yaw: bool = True
@@ -76,6 +81,7 @@ class AugmentConfig:
     scale_range: tuple[float, float] = (0.8, 1.25)
     max_offset: float = 1.0
     p_repose: float = 0.4
+    realism: float = 0.0
 
     @classmethod
     def none(cls) -> "AugmentConfig":
@@ -255,6 +261,9 @@ def augmented_sample(
         grasp = grasp @ M[:3, :3].T + M[:3, 3]
     if joint.type != REVOLUTE:
         value *= scale
+    realism = config.augment.realism
+    if realism > 0.0 and rng.random() < realism:  # short-circuit: no draw at realism 0
+        vertices, faces, face_labels, moving = _realistic_mesh(vertices, faces, face_labels, moving, rng)
     return make_sample(
         vertices,
         faces,
@@ -275,6 +284,19 @@ def augmented_sample(
         part_name=part_name,
         keep_mesh=config.keep_mesh,
     )
+
+
+def _realistic_mesh(vertices, faces, face_labels, moving, rng: np.random.Generator):
+    """:func:`dragmesh.data.realism.realistic` on a sample's mesh; ``moving`` (labels or an (F,)
+    bool face mask) is carried over to the new faces and protected from removal."""
+    from dragmesh.data.realism import realistic
+
+    face_labels = np.asarray(face_labels)
+    arr = np.asarray(moving)
+    is_mask = arr.dtype == bool
+    protect = np.unique(face_labels[arr]) if is_mask else arr.reshape(-1)
+    vertices, faces, face_labels, src = realistic(vertices, faces, face_labels, rng, protect=protect, return_source=True)
+    return vertices, faces, face_labels, (arr[src] if is_mask else moving)
 
 
 def object_samples(category: str, seed: int, count: int, config: GeneratorConfig = GeneratorConfig()) -> list[Sample]:

@@ -21,6 +21,21 @@ def main_part(obj: ArticulatedObject) -> int:
     return obj.movable()[int(np.argmax(sizes))]
 
 
+def carried_parts(obj: ArticulatedObject, i: int) -> set[int]:
+    """Part i and every part it carries, however deep (``meta["parents"]``): a lamp's lower arm
+    carries its upper arm and the head on it."""
+    children: dict[int, list[int]] = {}
+    for c, p in obj.meta.get("parents", {}).items():
+        children.setdefault(int(p), []).append(int(c))
+    out, stack = {i}, [i]
+    while stack:
+        for c in children.get(stack.pop(), []):
+            if c not in out:
+                out.add(c)
+                stack.append(c)
+    return out
+
+
 def _closed_and_open(obj: ArticulatedObject, i: int) -> tuple[float, float]:
     """(closed value, opened value) of part i, relative to its current value."""
     p = obj.parts[i]
@@ -51,7 +66,7 @@ def object_views(
     from dragmesh.render import BASE_COLOR, PART_COLOR, render_frames
 
     i = main_part(obj) if part is None else part
-    carried = {i} | {int(c) for c, p in obj.meta.get("parents", {}).items() if int(p) == i}
+    carried = carried_parts(obj, i)
     p = obj.parts[i]
     d_closed, d_open = _closed_and_open(obj, i)
     T = p.joint.transforms(np.array([d_closed, d_open]))
@@ -109,7 +124,7 @@ def contact_sheet(
         sheet.paste(Image.fromarray(closed), (x, y + label_h))
         sheet.paste(Image.fromarray(opened), (x + size[0], y + label_h))
         j = obj.parts[i].joint
-        tag = " (held out)" if is_held_out(name) else ""
+        tag = " (held out)" if is_held_out(name) else " (world held out)" if is_held_out(name, "world") else ""
         draw.text((x + 6, y + 5), f"{name}{tag}: {obj.parts[i].name}, {j.type}, {len(obj.movable())} movable", fill=(20, 20, 20), font=font)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -20,9 +20,45 @@ different kind of generalisation while its joints stay within what training teac
   rim: the pivot is far from any plate edge and the part is a thin curve, not a panel. Tests the
   pivot head where the "hinge at the part's edge" prior is wrong.
 
+The **world** split (``WORLD_BENCH``, training streams ``train_world`` / ``val_world``) covers all
+registered categories. Its held-out set is :data:`WORLD_HELD_OUT` plus the four above (which stay
+held out everywhere). The world categories held out are those whose *motion kind* has no
+counterpart in the world training set, not only a new shape of a seen motion:
+
+- **Globe**: a sphere spinning about a polar axis tilted 23.5° from vertical, through its centre.
+  Every other continuous spin in training (wheels, scroll wheels, knobs, tape rolls) turns about an
+  axis aligned with the object's frame, and a sphere's own shape names no axis: only the pins and
+  the meridian do. Tests an oblique axis read off the mount.
+- **Chair**: the biggest moving part (seat with back and arms) turns in place about the vertical
+  column through its own middle and the same column lifts it (a prismatic joint carrying a
+  revolute one on one axis line), the backrest reclining on top. Tests a large part spinning about
+  its centre, and the choice between lift and swivel from one drag.
+- **Scissors** and **Pliers**: two long halves crossing at a pivot in their *middle*, the axis
+  normal to their common plane; the moving half lies on both sides of the axis (blade one way,
+  handle the other). Training's pins (knife blades, stapler arms, lids) sit at a part's end. Both
+  are held out so the mid-pivot family is wholly unseen.
+- **Clock**: thin hands turning about the face normal at the face's centre: the axis is at one end
+  of a needle, normal to the large flat face behind it, with several hands stacked on one axis.
+  Tests a pointer-like pivot on a flat face.
+- **Fan**: blades spinning about the fan axis through the hub (a bladed rotor), carried by a head
+  that tilts and oscillates about the pole's vertical axis behind it (a three-level kinematic
+  tree, pole -> neck -> head -> blades). Tests rotors and an axis far behind the dragged mass.
+- **Lamp**: chained arm joints on a stand (turret -> lower arm -> upper arm -> head), parallel
+  revolute axes at the knuckle, the elbow and the head, each arm carrying the rest of the chain.
+  Tests which joint of a chain a drag on a long carried assembly asks for.
+- **Camera**: the compact camera's nested telescoping lens, prismatic stages each carried by the
+  one behind along the optical axis (cylinders sliding out of cylinders, plus rings turning about
+  the same axis). Tests chained coaxial slides.
+
+USB (swivel cap on a pin through its flat faces), Eyeglasses (temples on near-vertical hinges) and
+Stapler (arm on a back pin) were considered and stay in training: their motions are seen ones in
+new shapes (knife blades on a pin through the flat face, door hinges, lids).
+
 Seeds: training streams use object seeds in [0, 10^9); validation streams [2·10^9, 2.1·10^9);
 the benchmark its own fixed seeds in [10^9, 2·10^9) (``BENCH_SEED_BASE + 100000 * category_id + i``),
-so no benchmark object is ever a training object.
+so no benchmark object is ever a training object. ``train_world`` / ``val_world`` use the same
+ranges as ``train`` / ``val``; the world benchmark uses the same seeds per category as the original
+one, so the two share their samples of the original categories.
 """
 
 from __future__ import annotations
@@ -100,11 +136,25 @@ ALL_CATEGORIES: tuple[str, ...] = ORIGINAL_CATEGORIES + WORLD_CATEGORIES
 HELD_OUT: tuple[str, ...] = ("Safe", "Toaster", "Printer", "Bucket")
 SEEN: tuple[str, ...] = tuple(c for c in ORIGINAL_CATEGORIES if c not in HELD_OUT)
 
+# The wider world's held-out categories (see the module docstring); the original HELD_OUT stays
+# held out too, so the world benchmark's held-out group is WORLD_HELD_OUT + HELD_OUT.
+WORLD_HELD_OUT: tuple[str, ...] = ("Globe", "Chair", "Scissors", "Pliers", "Clock", "Fan", "Lamp", "Camera")
+# Everything the world training streams draw from: all other categories, original seen ones included.
+WORLD_SEEN: tuple[str, ...] = tuple(c for c in ALL_CATEGORIES if c not in HELD_OUT + WORLD_HELD_OUT)
+
+# Benchmark split name -> its held-out categories (``is_held_out(name, split)``).
+HELD_OUT_SETS: dict[str, tuple[str, ...]] = {
+    "original": HELD_OUT,
+    "world": WORLD_HELD_OUT + HELD_OUT,
+}
+
 # Object-seed ranges [lo, hi) of the splits.
 SEED_RANGES: dict[str, tuple[int, int]] = {
     "train": (0, 10**9),
     "val": (2 * 10**9, 2 * 10**9 + 10**8),
 }
+SEED_RANGES["train_world"] = SEED_RANGES["train"]
+SEED_RANGES["val_world"] = SEED_RANGES["val"]
 BENCH_SEED_BASE = 10**9
 BENCH_SEEDS_PER_CATEGORY = 100_000
 
@@ -112,6 +162,8 @@ BENCH_SEEDS_PER_CATEGORY = 100_000
 SPLIT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "train": SEEN,
     "val": SEEN,
+    "train_world": WORLD_SEEN,
+    "val_world": WORLD_SEEN,
 }
 
 
@@ -124,13 +176,21 @@ def category_id(name: str) -> int:
         return -1
 
 
-def is_held_out(name: str) -> bool:
-    """True for the categories no training split contains."""
-    return name in HELD_OUT
+def is_held_out(name: str, split: str = "original") -> bool:
+    """True for the held-out categories of a benchmark split: ``"original"`` (:data:`HELD_OUT`,
+    never in any training split) or ``"world"`` (:data:`WORLD_HELD_OUT` + :data:`HELD_OUT`, not in
+    ``train_world``).
+
+    Raises:
+        InputError: an unknown split name.
+    """
+    if split not in HELD_OUT_SETS:
+        raise InputError(f"unknown benchmark split {split!r}; choose from {', '.join(HELD_OUT_SETS)}")
+    return name in HELD_OUT_SETS[split]
 
 
 def split_categories(split: str) -> tuple[str, ...]:
-    """The registered categories of a split ("train" or "val").
+    """The registered categories of a split ("train", "val", "train_world" or "val_world").
 
     Raises:
         InputError: an unknown split name.
@@ -164,6 +224,8 @@ class BenchSpec:
         held_out_per_category: samples of each held-out category.
         n_points: points per sample (4096 as in the paper; any prefix is a valid smaller sample).
         frames: trajectory frames T.
+        categories: the categories it covers, in this order.
+        held_out: which of them count as held out (``held_out_per_category`` samples each).
     """
 
     seen_per_category: int = 30
@@ -171,6 +233,11 @@ class BenchSpec:
     n_points: int = 4096
     frames: int = 16
     categories: tuple[str, ...] = ORIGINAL_CATEGORIES
+    held_out: tuple[str, ...] = HELD_OUT
+
+    def is_held_out(self, name: str) -> bool:
+        """True for this split's held-out categories."""
+        return name in self.held_out
 
     def entries(self) -> Iterator[tuple[str, int]]:
         """(category, object seed) of every benchmark sample, in order."""
@@ -180,7 +247,7 @@ class BenchSpec:
         for name in self.categories:
             if name not in have:
                 continue
-            count = self.held_out_per_category if is_held_out(name) else self.seen_per_category
+            count = self.held_out_per_category if name in self.held_out else self.seen_per_category
             base = BENCH_SEED_BASE + BENCH_SEEDS_PER_CATEGORY * category_id(name)
             for i in range(count):
                 yield name, base + i
@@ -188,6 +255,22 @@ class BenchSpec:
 
 BENCH = BenchSpec()
 BENCH_VERSION = 1
+# The wider world's benchmark: every category, held out = WORLD_HELD_OUT + HELD_OUT. Its samples of
+# the original categories are BENCH's (same seeds).
+WORLD_BENCH = BenchSpec(categories=ALL_CATEGORIES, held_out=HELD_OUT_SETS["world"])
+# Benchmark split name (``dragmesh eval joints --split``, ``dragmesh data bench --split``) -> spec.
+BENCH_SPECS: dict[str, BenchSpec] = {"original": BENCH, "world": WORLD_BENCH}
+
+
+def bench_spec(split: str = "original") -> BenchSpec:
+    """The benchmark spec of a split name ("original" or "world").
+
+    Raises:
+        InputError: an unknown split name.
+    """
+    if split not in BENCH_SPECS:
+        raise InputError(f"unknown benchmark split {split!r}; choose from {', '.join(BENCH_SPECS)}")
+    return BENCH_SPECS[split]
 
 
 def build_bench(spec: BenchSpec = BENCH, keep_mesh: bool = False, categories=None) -> list:
@@ -200,7 +283,7 @@ def build_bench(spec: BenchSpec = BENCH, keep_mesh: bool = False, categories=Non
 
     Returns:
         list of :class:`~dragmesh.data.sample.Sample`, seen categories and held-out ones interleaved
-        in :data:`ALL_CATEGORIES` order; ``is_held_out(s.category)`` tells them apart.
+        in ``spec.categories`` order; ``spec.is_held_out(s.category)`` tells them apart.
     """
     from dragmesh.data.generator import GeneratorConfig, object_sample
 
@@ -237,7 +320,7 @@ def write_bench(
         "format": "dragmesh-bench",
         "version": BENCH_VERSION,
         "spec": spec.__dict__,
-        "held_out": list(HELD_OUT),
+        "held_out": list(spec.held_out),
         "count": len(samples),
         "per_category": counts,
         "with_mesh": with_mesh,

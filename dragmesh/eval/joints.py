@@ -12,6 +12,10 @@ Figures (SPEC §5): type accuracy; axis error (deg; median, mean, % under 5° an
 for revolute joints (axis-line distance / bbox diagonal; median, mean); drag-sign agreement (% of
 samples whose predicted joint, moved by the value the drag asks for, moves the dragged point along
 the true motion); latency per drag at batch 1 (p50/p95, ms).
+
+``--split original`` (default) is the published benchmark (:data:`~dragmesh.data.splits.BENCH`, 24
+categories); ``--split world`` the wider world's (:data:`~dragmesh.data.splits.WORLD_BENCH`, every
+category), whose "held_out" group is ``WORLD_HELD_OUT + HELD_OUT``.
 """
 
 from __future__ import annotations
@@ -27,10 +31,12 @@ from dragmesh.eval.metrics import axis_error_deg, line_distance, summarize
 GROUPS = ("seen", "held_out")
 
 
-def predict_all(predictor, samples, n_points: int) -> list[dict]:
-    """One record per sample: the prediction's errors and its latency."""
+def predict_all(predictor, samples, n_points: int, split: str = "original") -> list[dict]:
+    """One record per sample: the prediction's errors and its latency; its group ("seen" or
+    "held_out") as in benchmark split ``split`` ("original" or "world")."""
     from dragmesh.data.splits import is_held_out
 
+    is_held_out("", split)  # an unknown split fails before any prediction
     records = []
     for s in samples:
         pts, mask = s.points[:n_points], s.mask[:n_points] > 0.5
@@ -51,7 +57,7 @@ def predict_all(predictor, samples, n_points: int) -> list[dict]:
         sign_ok = float(moved @ s.drag_vector_exact) > 0
         records.append({
             "category": s.category,
-            "group": "held_out" if is_held_out(s.category) else "seen",
+            "group": "held_out" if is_held_out(s.category, split) else "seen",
             "type_ok": (j.type == "revolute") == true_rev,
             "axis_deg": float(axis_error_deg(j.axis[None], s.joint_axis[None].astype(float))[0]),
             "pivot": pivot,
@@ -85,15 +91,18 @@ def table(records: list[dict]) -> dict:
     }
 
 
-def evaluate(predictors: dict, samples, n_points: int = 1024, per_category: bool = True) -> dict:
-    """{predictor name: {variant: {group: table, "per_category": {...}}}} over both drag variants."""
+def evaluate(
+    predictors: dict, samples, n_points: int = 1024, per_category: bool = True, split: str = "original"
+) -> dict:
+    """{predictor name: {variant: {group: table, "per_category": {...}}}} over both drag variants;
+    groups as in benchmark split ``split``."""
     result = {}
     for name, predictor in predictors.items():
         n = getattr(predictor, "n_points", n_points)
         result[name] = {}
         for variant in ("perturbed", "exact"):
             use = samples if variant == "perturbed" else [s.exact_variant() for s in samples]
-            recs = predict_all(predictor, use, n)
+            recs = predict_all(predictor, use, n, split)
             entry = {g: table([r for r in recs if r["group"] == g]) for g in GROUPS}
             entry["all"] = table(recs)
             if per_category:
@@ -130,8 +139,11 @@ COLUMNS = [
 ]
 
 
-def format_table(result: dict, per_category: bool = False) -> str:
-    """Markdown tables: one row per (predictor, drag variant, group)."""
+def format_table(result: dict, per_category: bool = False, split: str = "original") -> str:
+    """Markdown tables: one row per (predictor, drag variant, group); per-category tables mark the
+    held-out categories of benchmark split ``split``."""
+    from dragmesh.data.splits import is_held_out
+
     head = "| model | drag | categories | n | " + " | ".join(c[1] for c in COLUMNS) + " |"
     lines = [head, "|" + "---|" * (4 + len(COLUMNS))]
     for name, variants in result.items():
@@ -145,10 +157,11 @@ def format_table(result: dict, per_category: bool = False) -> str:
     if per_category:
         for name, variants in result.items():
             entry = variants["perturbed"]
-            lines += ["", f"Per category, {name}, person-like drags:", "",
-                      "| category | n | type% | axis med° | pivot med | sign% |", "|---|---|---|---|---|---|"]
+            lines += ["", f"Per category, {name}, person-like drags ({split} split):", "",
+                      "| category | group | n | type% | axis med° | pivot med | sign% |", "|---|---|---|---|---|---|---|"]
             for cat, t in entry["per_category"].items():
-                lines.append(f"| {cat} | {t['n']} | {t['type_acc']:.1f} | {t['axis_median']:.2f} | "
+                group = "held_out" if is_held_out(cat, split) else "seen"
+                lines.append(f"| {cat} | {group} | {t['n']} | {t['type_acc']:.1f} | {t['axis_median']:.2f} | "
                              f"{t['pivot_median']:.4f} | {t['sign_agree']:.1f} |")
     return "\n".join(lines)
 
@@ -158,21 +171,26 @@ def add_arguments(p) -> None:
     p.add_argument("--weights", type=Path, default=None, help="folder with joints.safetensors/json (default: weights/)")
     p.add_argument("--limit", type=int, default=None, help="evaluate on every k-th sample only (quick looks)")
     p.add_argument("--per-category", action="store_true", help="also print per-category tables")
+    p.add_argument("--split", default="original", choices=["original", "world"],
+                   help="benchmark split: original (24 categories, default) or world (every category; "
+                   "held out = the world held-out set + the original four)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
 
 
 def main(args) -> int:
     import torch
 
-    from dragmesh.data.splits import build_bench, load_bench
+    from dragmesh.data.splits import bench_spec, build_bench, load_bench
 
     torch.set_num_threads(2)
-    samples = load_bench(args.bench) if args.bench else build_bench()
+    split = getattr(args, "split", "original")
+    spec = bench_spec(split)
+    samples = load_bench(args.bench) if args.bench else build_bench(spec)
     if args.limit:
         samples = samples[:: max(1, len(samples) // args.limit)]
-    result = evaluate(default_predictors(args.weights), samples, per_category=True)
+    result = evaluate(default_predictors(args.weights), samples, per_category=True, split=split)
     if args.json:
         print(json.dumps(result))
     else:
-        print(format_table(result, per_category=args.per_category))
+        print(format_table(result, per_category=args.per_category, split=split))
     return 0

@@ -127,3 +127,104 @@ def test_bench_command(tmp_path, capsys):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["spec"]["n_points"] == 32 and manifest["count"] == len(splits.load_bench(out))
     assert set(manifest["held_out"]) == set(splits.HELD_OUT) and len(manifest["fingerprint"]) == 12
+
+
+# ------------------------------------------------------------------------- the world split
+
+from dataclasses import replace  # noqa: E402
+
+
+def test_world_held_out_set():
+    world = set(splits.WORLD_HELD_OUT)
+    assert len(world) >= 8 and world <= set(splits.WORLD_CATEGORIES)
+    assert not world & set(splits.WORLD_SEEN) and not set(splits.HELD_OUT) & set(splits.WORLD_SEEN)
+    assert world | set(splits.HELD_OUT) | set(splits.WORLD_SEEN) == set(splits.ALL_CATEGORIES)
+    assert set(splits.SEEN) <= set(splits.WORLD_SEEN)
+    for name in world:  # each one's reason is in the module docstring
+        assert f"**{name}**" in splits.__doc__
+    for split in ("train_world", "val_world"):
+        cats = set(splits.split_categories(split))
+        assert cats == set(splits.WORLD_SEEN) and not cats & (world | set(splits.HELD_OUT))
+        assert splits.SEED_RANGES[split] == splits.SEED_RANGES[split.replace("_world", "")]
+    # The original definitions are untouched.
+    assert splits.HELD_OUT == ("Safe", "Toaster", "Printer", "Bucket")
+    assert splits.SPLIT_CATEGORIES["train"] == splits.SPLIT_CATEGORIES["val"] == splits.SEEN
+    assert splits.BENCH.categories == splits.ORIGINAL_CATEGORIES and splits.BENCH.held_out == splits.HELD_OUT
+
+
+def test_is_held_out_answers_for_the_chosen_split():
+    assert splits.is_held_out("Safe") and splits.is_held_out("Safe", "world")
+    assert not splits.is_held_out("Globe") and splits.is_held_out("Globe", "world")
+    assert not splits.is_held_out("Door", "world") and not splits.is_held_out("Knife", "world")
+    with pytest.raises(InputError):
+        splits.is_held_out("Door", "nope")
+    with pytest.raises(InputError):
+        splits.bench_spec("nope")
+    assert splits.bench_spec("world") is splits.WORLD_BENCH and splits.bench_spec() is splits.BENCH
+
+
+def test_original_bench_entries_unchanged():
+    have = set(splits.ALL_CATEGORIES)
+    expected = []
+    for name in splits.ORIGINAL_CATEGORIES:
+        count = 60 if name in ("Safe", "Toaster", "Printer", "Bucket") else 30
+        base = splits.BENCH_SEED_BASE + splits.BENCH_SEEDS_PER_CATEGORY * splits.ORIGINAL_CATEGORIES.index(name)
+        expected += [(name, base + i) for i in range(count)] if name in have else []
+    assert list(splits.BENCH.entries()) == expected
+    world = list(splits.WORLD_BENCH.entries())
+    # The world benchmark holds the original one's entries, plus every other category's.
+    assert set(expected) <= set(world) and {c for c, _ in world} == set(splits.ALL_CATEGORIES)
+    counts = {c: sum(1 for n, _ in world if n == c) for c in splits.ALL_CATEGORIES}
+    for c, n in counts.items():
+        assert n == (60 if c in splits.WORLD_HELD_OUT + splits.HELD_OUT else 30), c
+    seeds = [s for _, s in world]
+    assert len(set(seeds)) == len(seeds) and all(splits.BENCH_SEED_BASE <= s < 2 * splits.BENCH_SEED_BASE for s in seeds)
+
+
+def test_world_bench_builds():
+    spec = replace(splits.WORLD_BENCH, seen_per_category=1, held_out_per_category=2, n_points=64, frames=4)
+    cats = ("Door", "Safe", "Globe", "Knife", "Lamp", "Scissors")
+    samples = splits.build_bench(spec, categories=cats)
+    assert [s.category for s in samples] == ["Safe", "Safe", "Door", "Lamp", "Lamp", "Globe", "Globe",
+                                             "Knife", "Scissors", "Scissors"]
+    original = splits.build_bench(replace(spec, categories=splits.ORIGINAL_CATEGORIES, held_out=splits.HELD_OUT),
+                                  categories=("Door", "Safe"))
+    for x, y in zip(samples[:3], original):  # the shared categories give the same samples
+        np.testing.assert_array_equal(x.points, y.points)
+
+
+def test_world_stream_and_shards(tmp_path):
+    cats = {s.category for s in generate("train_world", 3, 0, 80, SMALL)}
+    assert cats <= set(splits.WORLD_SEEN) and cats & set(splits.WORLD_CATEGORIES) and len(cats) >= 8
+    path = write_shards(tmp_path / "w", 4, seed=1, split="val_world", config=SMALL, shard_size=2)
+    manifest = json.loads(path.read_text())
+    assert manifest["split"] == "val_world" and set(manifest["categories"]) == set(splits.WORLD_SEEN)
+    assert len(ShardDataset(tmp_path / "w")) == 4
+
+
+def test_world_bench_command(tmp_path):
+    from dragmesh.cli import main
+
+    out = tmp_path / "bench"
+    args = ["data", "bench", "--out", str(out), "--points", "16", "--seen", "1", "--held-out", "1", "--split", "world"]
+    assert main(args) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert set(manifest["held_out"]) == set(splits.WORLD_HELD_OUT + splits.HELD_OUT)
+    assert set(manifest["per_category"]) == set(splits.ALL_CATEGORIES)
+
+
+def test_eval_joints_groups_by_the_chosen_split():
+    from dragmesh.eval.joints import evaluate, format_table
+    from dragmesh.models.baseline import GeometricJointPredictor
+
+    spec = replace(splits.WORLD_BENCH, seen_per_category=1, held_out_per_category=1, n_points=512)
+    samples = splits.build_bench(spec, categories=("Door", "Safe", "Globe"))
+    predictors = {"geometric": GeometricJointPredictor()}
+    world = evaluate(predictors, samples, n_points=512, split="world")["geometric"]["perturbed"]
+    assert world["seen"]["n"] == 1 and world["held_out"]["n"] == 2
+    original = evaluate(predictors, samples, n_points=512)["geometric"]["perturbed"]
+    assert original["seen"]["n"] == 2 and original["held_out"]["n"] == 1
+    text = format_table({"geometric": {"perturbed": world}}, per_category=True, split="world")
+    assert "world split" in text and "| Globe | held_out |" in text and "| Door | seen |" in text
+    with pytest.raises(InputError):
+        evaluate(predictors, samples[:1], n_points=512, split="nope")
