@@ -90,6 +90,39 @@ def rotation_onto_y(up: Sequence[float] | np.ndarray) -> np.ndarray:
     return np.eye(3) + np.sin(angle) * kx + (1.0 - np.cos(angle)) * (kx @ kx)
 
 
+def part_yaw(part: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The rotation (3, 3) about +Y that lays the footprint of ``part`` (M, 3), already up = +Y,
+    along the axes: the longer side of its minimum-area rectangle onto +X, signed so that the part
+    lies on the +X side of the centre of ``points`` (N, 3) (else the +Z side decides). Read from
+    the vertices' convex hull, so it is exact and turns with the object."""
+    from scipy.spatial import ConvexHull, QhullError
+
+    xz = part[:, [0, 2]]
+    try:
+        hull = xz[ConvexHull(xz).vertices]
+    except (QhullError, ValueError):
+        return np.eye(3)
+    edges = np.roll(hull, -1, axis=0) - hull
+    lengths = np.linalg.norm(edges, axis=1)
+    keep = lengths > 1e-12 * max(float(lengths.max()), 1e-300)
+    dirs = edges[keep] / lengths[keep, None]
+    normals = np.stack([-dirs[:, 1], dirs[:, 0]], axis=1)
+    u, w = hull @ dirs.T, hull @ normals.T
+    span_u, span_w = u.max(0) - u.min(0), w.max(0) - w.min(0)
+    best = int(np.argmin(span_u * span_w))
+    d = dirs[best] if span_u[best] >= span_w[best] else normals[best]
+    offset = part[:, [0, 2]].mean(axis=0) - (points[:, [0, 2]].min(axis=0) + points[:, [0, 2]].max(axis=0)) / 2
+    side = float(offset @ d)
+    if abs(side) <= 1e-6 * max(float(np.ptp(points[:, [0, 2]], axis=0).max()), 1e-300):
+        side = float(offset @ np.array([-d[1], d[0]]))
+    if side < 0:
+        d = -d
+    # Rotate d = (dx, dz) onto +X about +Y: x' = c x - s z ... with angle -atan2(dz, dx) about Y.
+    angle = np.arctan2(d[1], d[0])
+    c, s = np.cos(angle), np.sin(angle)
+    return np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
+
+
 @dataclass(frozen=True, eq=False)
 class Normalization:
     """An invertible similarity from mesh coordinates to the model frame.
@@ -108,13 +141,19 @@ class Normalization:
 
     @classmethod
     def from_points(
-        cls, vertices: np.ndarray, up: Sequence[float] | np.ndarray = (0.0, 1.0, 0.0)
+        cls, vertices: np.ndarray, up: Sequence[float] | np.ndarray = (0.0, 1.0, 0.0),
+        part: np.ndarray | None = None,
     ) -> "Normalization":
         """The normalisation of an object given its points.
 
         Args:
             vertices: (N, 3) points of the whole object, mesh units.
             up: the mesh's up direction, any non-zero vector.
+            part: optional (M, 3) vertices of the part being dragged. The frame is then also turned
+                about up so the part's footprint rectangle lies along the model axes (its longer
+                side along +X, pointing away from the object's centre): the same object turned or
+                moved anyhow (its up given) then reaches the models as the same numbers, so their
+                answer cannot depend on how the file happened to be oriented.
 
         Raises:
             MeshError: no points, non-finite points, or all points coincide.
@@ -125,6 +164,8 @@ class Normalization:
         if not np.isfinite(points).all():
             raise MeshError("cannot normalise points with NaN or infinite coordinates")
         rotation = rotation_onto_y(up)
+        if part is not None and len(part) >= 3:
+            rotation = part_yaw(np.asarray(part, dtype=np.float64) @ rotation.T, points @ rotation.T) @ rotation
         rotated = points @ rotation.T
         lo, hi = rotated.min(axis=0), rotated.max(axis=0)
         scale = float((hi - lo).max())
@@ -133,9 +174,11 @@ class Normalization:
         return cls(rotation=rotation, center=(lo + hi) / 2.0, scale=scale, up=unit_up(up))
 
     @classmethod
-    def from_mesh(cls, mesh: Any) -> "Normalization":
-        """The normalisation of a :class:`~dragmesh.io.PartMesh` (its used vertices and its up)."""
-        return cls.from_points(mesh.vertices[np.unique(mesh.faces)], mesh.up)
+    def from_mesh(cls, mesh: Any, part_faces: np.ndarray | None = None) -> "Normalization":
+        """The normalisation of a :class:`~dragmesh.io.PartMesh` (its used vertices and its up);
+        with ``part_faces`` (F,) bool, turned about up to the dragged part (see ``from_points``)."""
+        part = None if part_faces is None else mesh.vertices[np.unique(mesh.faces[np.asarray(part_faces, bool)])]
+        return cls.from_points(mesh.vertices[np.unique(mesh.faces)], mesh.up, part)
 
     # ---------------------------------------------------------------- matrices
 

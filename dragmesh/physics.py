@@ -27,6 +27,11 @@ BLOCKED_FRACTION = 0.01
 MAX_STEP_RAD = np.deg2rad(10.0)
 # Bisection rounds that refine the stop inside the first blocked step.
 REFINE_ROUNDS = 4
+# Part points are pulled this fraction of the way towards the part's centre before a sweep: a
+# drawer's bottom resting on the carcass floor then slides *above* the floor instead of grazing
+# it (a ray in the plane of a face hits or misses it by rounding), while a part pushed into the
+# body still crosses its surface.
+CONTACT_SHRINK = 0.02
 
 
 class Obstacle:
@@ -68,7 +73,7 @@ class Obstacle:
 
     def inside(self, points: np.ndarray) -> np.ndarray:
         """(N,) bool: whether points lie inside the surface, by ray parity. Meaningful for closed
-        meshes only (the evaluation's clean ones); nothing in inference relies on it."""
+        pieces only; :func:`sweep` uses it just to set aside points that start embedded."""
         if self.empty:
             return np.zeros(len(points), dtype=bool)
         q = self._o3d.core.Tensor(np.ascontiguousarray(points, dtype=np.float32))
@@ -106,6 +111,15 @@ def sweep(obstacle: Obstacle, joint: Joint, points: np.ndarray, direction: float
     span = float(abs(span))
     if span <= 0 or len(points) == 0 or obstacle.empty:
         return Sweep(span, False)
+    points = np.asarray(points, dtype=np.float64)
+    centre = points.mean(axis=0)
+    points = centre + (1.0 - CONTACT_SHRINK) * (points - centre)
+    # Points already inside a closed piece of the base at rest (a drawer's bottom sunk into the
+    # carcass floor, a knob into its panel) leave it, not enter it: they do not count. Parity is
+    # only meaningful for closed pieces; on open or doubled ones it rarely says "inside".
+    embedded = obstacle.inside(points)
+    if embedded.any() and not embedded.all():
+        points = points[~embedded]
     if steps is None:
         steps = int(np.ceil(span / MAX_STEP_RAD)) if joint.is_revolute else 24
     steps = max(1, steps)

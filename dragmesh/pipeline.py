@@ -44,7 +44,7 @@ from dragmesh.geometry.joints import JOINT_TYPES, REVOLUTE, Joint, project_dq_to
 from dragmesh.io import PartMesh, load_mesh
 from dragmesh.normalize import Normalization, unit_up
 from dragmesh.geometry.triangles import closest_point_on_triangles
-from dragmesh.sampling import canonical_sample, face_areas, min_masked_points
+from dragmesh.sampling import face_areas, lattice_sample, min_masked_points
 
 # The drag point must lie within this fraction of the object's bounding-box diagonal of the part.
 DRAG_TOLERANCE = 0.02
@@ -535,12 +535,15 @@ class DragMesh:
             p, v = check_drag(part_mesh, face_mask, drag_point, drag_vector, "+".join(repr(n) for n in names))
 
         with timer("sample"):
-            norm = Normalization.from_mesh(part_mesh)
-            # Sampled from the geometry alone (canonical face order, constant seed): one mesh and
-            # one drag give one joint, whatever the seed, the file format or the face order.
+            # Turned about up to the dragged part, so the same object in any orientation (its up
+            # given) reaches the models as the same numbers.
+            norm = Normalization.from_mesh(part_mesh, face_mask)
+            # Sampled from the surface alone (a fixed lattice's crossings with it): one mesh and one
+            # drag give one joint, whatever the seed, the file format, the face order or the
+            # triangulation.
             vertices_m = norm.to_model(part_mesh.vertices)
-            sample = canonical_sample(vertices_m, part_mesh.faces, self.n_points, face_mask,
-                                      min_masked=min_masked_points(self.n_points))
+            sample = lattice_sample(vertices_m, part_mesh.faces, self.n_points, face_mask,
+                                    min_masked=min_masked_points(self.n_points))
             points = sample.points.astype(np.float32)
             mask = sample.mask
             p_m, v_m = norm.to_model(p), norm.displacement_to_model(v)
@@ -628,7 +631,7 @@ class DragMesh:
         """The physical scene of a drag (model frame): the base to collide with and the part's points."""
         from dragmesh.models.joint_inference import PartScene
 
-        part = canonical_sample(vertices_m, faces[face_mask], SCENE_PART_POINTS).points
+        part = lattice_sample(vertices_m, faces[face_mask], SCENE_PART_POINTS).points
         return PartScene.build(vertices_m, faces, face_mask, part)
 
 

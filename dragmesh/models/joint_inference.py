@@ -47,6 +47,8 @@ from dragmesh.models.prediction import Alternative, JointPrediction
 from dragmesh.physics import Obstacle, line_contact, sweep
 
 TYPES = (REVOLUTE, PRISMATIC)
+# Half a turn first: the pipeline's frame lays the part's footprint along +X, up to its sign,
+# which the first two views cover both ways.
 VIEW_YAWS = (0.0, 90.0, 180.0, 270.0)
 # Drags are shortened to this length (model units: the object's largest extent is 1).
 MAX_DRAG = 1.0
@@ -58,6 +60,9 @@ SMALL_PART = 0.15
 # of the part's extent along it.
 DEFAULT_REVOLUTE_RANGE = np.deg2rad(100.0)
 DEFAULT_PRISMATIC_FRACTION = 0.75
+# A leading candidate whose drag term is below this lands the drag badly (residual over about
+# half the drag's length): the mirrored reading is tried too.
+POOR_LANDING = -3.0
 # Physics is checked on this many leading candidates; the rest cannot win anyway.
 PHYSICS_CANDIDATES = 5
 # How far a candidate must move (either way, in all) to count as free: a hinge's angle, a
@@ -408,10 +413,12 @@ class JointInference:
             box = part_frame(part[:: max(1, len(part) // BOX_POINTS)])
         box = (*box, face_planes(part, *box))
         reading, cands = self._weigh(points, mask, box, p, v, v_net, scene, small, joint_type)
-        if self._pushed_into_base(cands, scene, small):
+        best = max(cands, key=lambda c: c.score)
+        if best.terms.get("drag", 0.0) < POOR_LANDING or self._pushed_into_base(cands, scene, small):
             # The networks learned from drags a part can make; a push into the body (a closed
-            # drawer pushed in) is read as the pull it mirrors, the same joint. The better
-            # supported reading wins; the limits then hold the part where the base stops it.
+            # drawer pushed in), or a drag no candidate of this reading can follow, is also read
+            # as the pull it mirrors, the same joint. The better supported reading wins; the
+            # limits then hold the part where the base stops it.
             mirrored = self._weigh(points, mask, box, p, v, -v_net, scene, small, joint_type)
             if max(c.score for c in mirrored[1]) > max(c.score for c in cands):
                 reading, cands = {**mirrored[0], "mirrored": True}, mirrored[1]
