@@ -87,7 +87,8 @@ class Weights:
     head_weight: float = 1.0  # the classifier's part-axis head
     drag_sigma: float = 0.06  # heavy-tailed drag landing: -log(1 + (r / sigma)^2)
     drag_weight: float = 0.7
-    collision_weight: float = 6.0  # motion the drag asks blocked by the base
+    collision_weight: float = 6.0  # a joint the base blocks both ways
+    direction_weight: float = 1.0  # a joint the base blocks in the drag's direction
     contact_sigma: float = 0.03  # hinge line's distance from the base
     contact_cap: float = 3.0
     temperature: float = 1.0
@@ -238,8 +239,8 @@ class JointInference:
         feet = origins + ((centroid - origins) * axes).sum(1, keepdims=True) * axes
         origin = np.median(feet, axis=0)
         spread = float(np.degrees(np.arccos(np.clip(np.abs(axes @ axis), 0.0, 1.0))).mean())
-        reading = {"axis": axis, "origin": origin, "axis_spread": spread,
-                   "p_type": torch.softmax(out["type_logits"], -1).double().numpy().mean(0),
+        p_kpp = torch.softmax(out["type_logits"], -1).double().numpy().mean(0)
+        reading = {"axis": axis, "origin": origin, "axis_spread": spread, "p_type": p_kpp, "p_kpp": p_kpp,
                    "head": [], "head_none": 1.0, "range": None}
         if self.types is not None:
             reading.update(self._read_types(points, mask, p, v, subsets))
@@ -301,7 +302,10 @@ class JointInference:
             t = {}
             t["type"] = 0.0 if joint_type else float(np.log(max(p_type[TYPES.index(c.joint.type)], 1e-6)))
             angle = float(np.degrees(np.arccos(min(1.0, abs(a @ reading["axis"])))))
-            t["axis"] = -min(0.5 * (angle / w.axis_sigma_deg) ** 2, w.axis_cap)
+            # KPP-Net regressed the axis of the type it believes in: its axis speaks for a
+            # candidate in proportion to its own belief in that candidate's type.
+            belief = float(reading["p_kpp"][TYPES.index(c.joint.type)])
+            t["axis"] = -belief * min(0.5 * (angle / w.axis_sigma_deg) ** 2, w.axis_cap)
             if c.joint.type == REVOLUTE:
                 rel = reading["origin"] - c.joint.origin
                 d = float(np.linalg.norm(rel - (rel @ a) * a))
@@ -326,8 +330,13 @@ class JointInference:
                 span = PHYSICS_SPAN_RAD
             else:
                 span = PHYSICS_SPAN_PART * float(np.ptp(scene.part_points @ c.joint.axis))
-            free = sum(sweep(scene.obstacle, c.joint, pts, d, span, steps=3).free for d in (1.0, -1.0))
-            c.terms["collision"] = -w.collision_weight * (1.0 - min(1.0, free / span)) ** 2
+            sign = 1.0 if c.terms["value"] >= 0 else -1.0
+            ahead = sweep(scene.obstacle, c.joint, pts, sign, span, steps=3).free
+            behind = sweep(scene.obstacle, c.joint, pts, -sign, span, steps=3).free
+            c.terms["collision"] = -w.collision_weight * (1.0 - min(1.0, (ahead + behind) / span)) ** 2
+            # Between near-identical lines (a door's front and back edge), the one that lets the
+            # part move the way it is dragged; weak, so a push into the body keeps its joint.
+            c.terms["direction"] = -w.direction_weight * (1.0 - ahead / span)
             if c.joint.type == REVOLUTE:
                 gap = line_contact(scene.obstacle, c.joint, scene.part_points)
                 c.terms["contact"] = -min(0.5 * (max(gap - 0.01, 0.0) / w.contact_sigma) ** 2, w.contact_cap)
