@@ -28,7 +28,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # torch==2.13.0 is pinned in pyproject.toml: the CPU build that lies on this machine's disk.
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
+# [sim]: mujoco and usd-core, for the MJCF and USD exports (their tests run in `make test`).
+.venv/bin/python -m pip install -q -e '.[test,sim]'
 
 if command -v npm >/dev/null 2>&1 && [ -f tools/gltf-validator/package.json ]; then
     (cd tools/gltf-validator && npm install --silent --no-audit --no-fund >/dev/null)

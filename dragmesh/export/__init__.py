@@ -1,19 +1,23 @@
-"""Exports of an articulated result: animated GLB, URDF, MP4/GIF renders, NPZ/JSON trajectories.
+"""Exports of an articulated result: animated GLB, URDF, MP4/GIF renders, NPZ/JSON trajectories, and
+simulator-ready MJCF (MuJoCo) and USD (UsdPhysics) with the optional ``sim`` extra.
 
 Every exporter reads one :class:`ArticulatedAsset` (the fixed base plus the moving parts, each with its
 joint and trajectory, all in the input mesh's coordinates) and writes through :func:`atomic_path`, so a
 failure never leaves a half-written file: the bytes go to a temporary file in the target folder that
-``os.replace`` moves into place only when it is complete.
+``os.replace`` moves into place only when it is complete. A folder export (MJCF) is built in a
+temporary folder by :func:`atomic_dir` and renamed into place.
 
-One module per format: :mod:`.gltf`, :mod:`.urdf`, :mod:`.video`, :mod:`.trajectory`. :func:`export`
-dispatches a list of format names to them.
+One module per format: :mod:`.gltf`, :mod:`.urdf`, :mod:`.video`, :mod:`.trajectory`, :mod:`.mjcf`,
+:mod:`.usd`. :func:`export` dispatches a list of format names to them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +27,16 @@ import numpy as np
 
 from dragmesh.errors import ExportError
 
-# Format names accepted by --export, in the order they are written.
+# Format names accepted by --export, in the order they are written; "all" means these.
 FORMATS = ("glb", "urdf", "mp4", "gif", "npz", "json")
+# Simulator formats: they need the optional ``sim`` extra, so "all" leaves them out; name them.
+# mjcf: a folder NAME_mjcf/ with NAME.xml and OBJ meshes; usd: NAME.usda (text); usdc: NAME.usdc.
+SIM_FORMATS = ("mjcf", "usd", "usdc")
+ALL_FORMATS = FORMATS + SIM_FORMATS
+FORMAT_ALIASES = {"usda": "usd", "mujoco": "mjcf"}
+# format -> (module it imports, PyPI package that provides it)
+REQUIREMENTS = {"mjcf": ("mujoco", "mujoco"), "usd": ("pxr", "usd-core"), "usdc": ("pxr", "usd-core")}
+SIM_EXTRA_HINT = "pip install 'dragmesh[sim]'"
 LOOPS = ("once", "pingpong")
 
 
@@ -36,6 +48,7 @@ def _file_mode() -> int:
 
 
 _FILE_MODE = _file_mode()
+_DIR_MODE = _FILE_MODE | ((_FILE_MODE & 0o444) >> 2)  # x where r: what a plain mkdir gives
 
 
 @dataclass
@@ -118,22 +131,50 @@ def frame_order(n_frames: int, loop: str) -> np.ndarray:
 
 def parse_formats(formats: str | Sequence[str]) -> list[str]:
     """``"glb,urdf"`` or ``["glb", "urdf"]`` -> validated format names without repeats; ``"all"``
-    means every format. Raises ExportError naming an unknown format."""
+    means every format of :data:`FORMATS` (the simulator formats mjcf, usd, usdc are named
+    explicitly: they need the ``sim`` extra). Raises ExportError naming an unknown format."""
     if isinstance(formats, str):
         formats = [f for f in re.split(r"[,\s]+", formats) if f]
     names: list[str] = []
     for f in formats:
         f = f.strip().lower().lstrip(".")
+        f = FORMAT_ALIASES.get(f, f)
         if f == "all":
             names.extend(x for x in FORMATS if x not in names)
             continue
-        if f not in FORMATS:
-            raise ExportError(f"unknown export format {f!r}; expected some of {','.join(FORMATS)}")
+        if f not in ALL_FORMATS:
+            raise ExportError(f"unknown export format {f!r}; expected some of {','.join(ALL_FORMATS)}")
         if f not in names:
             names.append(f)
     if not names:
-        raise ExportError(f"no export format given; expected some of {','.join(FORMATS)}")
+        raise ExportError(f"no export format given; expected some of {','.join(ALL_FORMATS)}")
     return names
+
+
+def require(fmt: str) -> Any:
+    """Import and return the module the format ``fmt`` needs (mujoco for mjcf, pxr for usd/usdc).
+
+    Raises ExportError, one line naming the package and the extra to install, when it is missing
+    or broken. Formats without an optional dependency return None.
+    """
+    if fmt not in REQUIREMENTS:
+        return None
+    module, package = REQUIREMENTS[fmt]
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ExportError(f"the {fmt} export needs the {package!r} package, which is not installed "
+                          f"or does not import ({exc}); install it with: {SIM_EXTRA_HINT}") from None
+
+
+def sim_available() -> bool:
+    """True when the simulator formats (mjcf, usd, usdc) can be written (the ``sim`` extra)."""
+    try:
+        for fmt in SIM_FORMATS:
+            require(fmt)
+    except ExportError:
+        return False
+    return True
 
 
 def prepare_dir(out_dir: str | os.PathLike) -> Path:
@@ -182,6 +223,50 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         raise
 
 
+def _replace_dir(src: Path, dst: Path) -> None:
+    """Rename the folder ``src`` onto ``dst``; an existing folder ``dst`` is replaced (moved aside
+    first and deleted after, restored if the rename fails), a symbolic link there is removed."""
+    if dst.is_symlink():
+        dst.unlink()
+    if not dst.exists():
+        os.rename(src, dst)
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f".{dst.name}.", suffix=".old", dir=dst.parent))
+    os.rename(dst, aside)  # onto the empty folder just made
+    try:
+        os.rename(src, dst)
+    except BaseException:
+        os.rename(aside, dst)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary folder beside ``path``; on a clean exit rename it to ``path`` (replacing a
+    previous export there), on any error delete it. Write the files inside with :func:`write_bytes`.
+
+    Raises ExportError when the parent folder is not writable or ``path`` is an existing file.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise ExportError(f"cannot write folder {str(path)!r}: a file of that name is in the way")
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    except OSError as exc:
+        raise ExportError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    try:
+        yield tmp
+        os.chmod(tmp, _DIR_MODE)  # mkdtemp's folder is private (0700)
+        try:
+            _replace_dir(tmp, path)
+        except OSError as exc:
+            raise ExportError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically; returns the path."""
     with atomic_path(path) as tmp:
@@ -208,14 +293,20 @@ def export(
 ) -> dict[str, list[Path]]:
     """Write ``asset`` to ``out_dir`` in each of ``formats``.
 
-    stem: file name stem (default: the asset's name). fps: frames per second of the GLB animation and
-    videos. loop: ``once`` or ``pingpong`` (default: once for GLB, ping-pong for videos).
+    stem: file name stem (default: the asset's name). fps: frames per second of the GLB and USD
+    animations, the MJCF keyframes' times and videos. loop: ``once`` or ``pingpong`` (default: once
+    for GLB and USD, ping-pong for videos).
     document: the JSON document for ``json`` (default: built from the asset); arrays: extra arrays
     for ``npz`` (see :mod:`.trajectory`).
-    Returns {format: [paths written]} (the videos' PNG thumbnail under "png"). Raises ExportError
-    before writing anything when a format is unknown or the folder unusable.
+    ``mjcf`` writes the folder ``<stem>_mjcf/`` (``<stem>.xml`` and OBJ meshes), ``usd`` ``<stem>.usda``,
+    ``usdc`` ``<stem>.usdc`` (meshes embedded).
+    Returns {format: [paths written]} (the videos' PNG thumbnail under "png"; the MJCF file first,
+    then its meshes). Raises ExportError before writing anything when a format is unknown, its
+    optional package missing, or the folder unusable.
     """
     names = parse_formats(formats)
+    for name in names:
+        require(name)  # a missing ``sim`` extra is one line, before any file is written
     if loop is not None:
         frame_order(1, loop)  # validate before any file is written
     if not fps > 0:
@@ -251,4 +342,13 @@ def export(
             from dragmesh.export.trajectory import write_json
 
             written[name] = [write_json(asset, folder / f"{stem}.json", document)]
+        elif name == "mjcf":
+            from dragmesh.export.mjcf import write_mjcf
+
+            written[name] = write_mjcf(asset, folder / f"{stem}_mjcf", stem=stem, fps=fps)
+        elif name in ("usd", "usdc"):
+            from dragmesh.export.usd import write_usd
+
+            suffix = "usda" if name == "usd" else "usdc"
+            written[name] = [write_usd(asset, folder / f"{stem}.{suffix}", fps=fps, loop=loop or "once")]
     return written
