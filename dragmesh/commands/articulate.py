@@ -4,9 +4,10 @@ Single drag::
 
     dragmesh articulate MESH --part door --drag-point X,Y,Z --drag-vector DX,DY,DZ
         [--labels FILE --label K] [--up X,Y,Z] [--joint-type revolute|prismatic] [--frames 16]
-        [--samples 1] [--seed 0] [--out DIR] [--export glb,urdf,mp4,gif,npz,json] [--json]
+        [--samples 1] [--seed 0] [--out DIR] [--export glb,urdf,mjcf,usd,mp4,gif,npz,json] [--json]
 
-``--json`` prints exactly one JSON object on stdout (joint, trajectory, timing_ms; mesh coordinates);
+``--json`` prints exactly one JSON object on stdout (joint with its limits and probability, its
+alternatives, trajectory, timing_ms; mesh coordinates);
 otherwise a short human-readable summary. Files are written when ``--out`` or ``--export`` is given
 (``--out`` defaults to the current folder, ``--export`` to glb,urdf,npz,json).
 
@@ -66,10 +67,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--joint-type", choices=("revolute", "prismatic"), help="override the joint type")
     parser.add_argument("--frames", type=int, default=16, help="frames of the trajectory (default 16)")
     parser.add_argument("--samples", type=int, default=1, help="trajectories to sample (default 1)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the drawn trajectory samples (default 0; the joint does not depend on it)")
     parser.add_argument("--out", metavar="DIR", help="folder for the exports (default: current folder)")
     parser.add_argument("--export", metavar="FORMATS",
-                        help="comma-separated: glb,urdf,mp4,gif,npz,json or all "
+                        help="comma-separated: glb,urdf,mjcf,usd,usdc,mp4,gif,npz,json, or all (the six without the "
+                        "simulator formats) "
                         f"(default with --out: {DEFAULT_EXPORTS})")
     parser.add_argument("--name", metavar="STEM", help="file name stem of the exports (default MESH_PART)")
     parser.add_argument("--fps", type=float, default=12.0, help="frames per second of GLB and videos (default 12)")

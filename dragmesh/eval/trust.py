@@ -316,6 +316,12 @@ def predictors(weights_dir=None) -> dict:
     }
 
 
+def _progress(text: str) -> None:
+    import sys
+
+    print(f"dragmesh eval trust: {text}", file=sys.stderr, flush=True)
+
+
 def accuracy(samples, preds: dict) -> dict:
     from dragmesh.pipeline import AnalyticMotionGenerator, DragMesh
 
@@ -324,6 +330,7 @@ def accuracy(samples, preds: dict) -> dict:
         # The oracle is the true joint given to the pipeline: its penetration is the generator's own.
         dm = DragMesh(predictor=predictor or preds["shipped"], generator=AnalyticMotionGenerator())
         for drag in ("perturbed", "exact"):
+            _progress(f"accuracy, {name}, {drag} drags, {len(samples)} samples")
             recs = []
             for s in samples:
                 case = case_of(s, exact=drag == "exact")
@@ -341,6 +348,7 @@ def stability(samples, predictor) -> dict:
     out = {}
     refs = [record(dm, case_of(s), penetrate=False) for s in samples]
     for kind in STABILITY:
+        _progress(f"stability, {kind}, {len(samples)} samples")
         changed, axis, pivot, at_limit = [], [], [], []
         for i, (s, ref) in enumerate(zip(samples, refs)):
             case = case_of(s)
@@ -370,6 +378,7 @@ def real_files(samples, predictor) -> dict:
     dm = DragMesh(predictor=predictor, generator=AnalyticMotionGenerator())
     out = {}
     for kind in ("clean",) + REAL_FILES:
+        _progress(f"real files, {kind}, {len(samples)} samples")
         recs = []
         for i, s in enumerate(samples):
             clean = case = case_of(s)

@@ -50,7 +50,11 @@ TYPES = (REVOLUTE, PRISMATIC)
 # Half a turn first: the pipeline's frame lays the part's footprint along +X, up to its sign,
 # which the first two views cover both ways.
 VIEW_YAWS = (0.0, 90.0, 180.0, 270.0)
-# Drags are shortened to this length (model units: the object's largest extent is 1).
+# The networks read the drag's direction at this length (times the part's box diagonal): how far a
+# person happened to drag says nothing about how the part is attached, and an answer that changed
+# with it (a drawer dragged 5 units instead of 0.3) would be an answer by chance. The length still
+# sets how far the part moves. None: the drag as given, shortened to MAX_DRAG.
+DRAG_LENGTH = 0.5
 MAX_DRAG = 1.0
 # A part whose box diagonal is under this fraction of the object's is a control (knob, button):
 # its motion is allowed to sink into the surface it sits on (real ones sit in holes the meshes
@@ -177,13 +181,14 @@ class JointInference:
     uses_scene = True  # the pipeline passes a PartScene
 
     def __init__(self, kppnet, types=None, samplings: int = 1, views: int = 2, physics: bool = True,
-                 weights: Weights | None = None):
+                 weights: Weights | None = None, drag_length: float | None = DRAG_LENGTH):
         self.kppnet = kppnet.eval()
         self.types = types
         self.samplings = max(1, int(samplings))
         self.views = max(1, min(int(views), len(VIEW_YAWS)))
         self.physics = physics
         self.weights = weights or Weights()
+        self.drag_length = drag_length
         self.n_points = kppnet.cfg.n_points * self.samplings
         self.last_scores: list[tuple[str, float]] = []  # every candidate of the last drag: (type, score)
 
@@ -413,6 +418,9 @@ class JointInference:
         v = np.asarray(drag_vector, dtype=np.float64)
         length = float(np.linalg.norm(v))
         v_net = v * min(1.0, MAX_DRAG / max(length, 1e-12))
+        if self.drag_length is not None:
+            part_size = float(np.linalg.norm(np.ptp(points[mask], axis=0))) if mask.any() else 1.0
+            v_net = v / max(length, 1e-12) * self.drag_length * part_size
         part = scene.part_points if scene is not None else points[mask]
         obj_diag = scene.diagonal if scene is not None else float(np.linalg.norm(np.ptp(points, axis=0)))
         small = float(np.linalg.norm(np.ptp(part, axis=0))) < SMALL_PART * obj_diag
