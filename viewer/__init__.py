@@ -4,12 +4,15 @@ Run it with ``dragmesh view [MESH]``. The window is pyglet (OpenGL 3.3 core), so
 driver including Mesa's software rasteriser under Xvfb. Modules by concern:
 
 - ``app.py``      the window, the event loop, mouse and keyboard handling
-- ``session.py``  parts, joints, poses, trajectories, the fixed base, undo and redo, exports (no
+- ``session.py``  parts, joints and their candidates, limits, edits (snapped axis, edge hinge, typed
+  limits) and collision warnings, poses, trajectories, the fixed base, undo and redo, exports (no
   GUI; calls the pipeline)
+- ``parts.py``    which parts ride on which (a handle on its door), the part's box and its edges,
+  words for a joint ("side hinge")
 - ``follow.py``   drag following: cursor ray -> joint value, exactly
 - ``camera.py``   orbit camera (damped, clamped short of the poles), presets, cursor rays, pixels
 - ``picking.py``  ray casting on the parts' triangles
-- ``scene.py``    drawing the parts and the joint overlay with OpenGL
+- ``scene.py``    drawing the parts, the candidates' see-through ghosts and the joint overlay with OpenGL
 - ``lod.py``      lighter stand-ins drawn while the camera moves; a cache-friendly triangle order
 - ``overlay.py``  where the axis arrow goes (sized to its part, kept on screen)
 - ``recent.py``   the recent-files list (``~/.config/dragmesh/recent.json``)

@@ -1,16 +1,23 @@
 """The viewer window: event loop, mouse and keyboard, and drawing.
 
-Mouse: left-press on a part grabs it at the ray-cast surface point; the first movement infers the
-joint (once per part); every later movement puts the part at the joint value under the cursor
-(:mod:`viewer.follow`); the release generates the trajectory. The base (the part the others move
+Mouse: left-press on a part grabs it at the ray-cast surface point; once the drag has gone
+``INFER_PX`` pixels the joint is inferred (once per part, and once more at ``REINFER_FACTOR`` times
+that while the button is held); every later movement puts the part at the joint value under the
+cursor, within the joint's limits (:mod:`viewer.follow`); the release generates the trajectory. The
+inference's runners-up are drawn as see-through ghosts and listed in the panel; 1 / 2 / 3 (or a
+click on the list) pick one, and the drag is re-played on it. A carried part (a handle) drags its
+carrier. In hinge mode (H) a click on a part makes its nearest box edge the hinge. The base (the part the others move
 against, :func:`viewer.session.find_base`) is never grabbed: a press on it says so and orbits.
 Left-drag on the background (or with Shift/Ctrl/Alt anywhere) orbits, right or middle drag pans, the
 wheel zooms; while the camera moves a heavy mesh is drawn from lighter stand-ins (:mod:`viewer.lod`).
 
 Keys: F frame all, Home reset view, 1 / 3 / 7 (or the keypad's) front / side / top (with Ctrl: back /
-other side / bottom), Ctrl+Z undo (also Z, U), Ctrl+Shift+Z or Ctrl+Y redo, Shift+F flip the axis,
-R reset the part, B make the selected part the base, S resample, E export, Space play, O or Ctrl+O
-open, Escape close the recent-files menu (or quit), Q quit. Dropping a file on the window opens it.
+other side / bottom) -- but 1 / 2 / 3 pick a candidate joint while the selected part has some --,
+A snap the axis to the next box axis, H hinge mode, L type the limits, G hide / show the ghosts,
+Ctrl+Z undo (also Z, U),
+Ctrl+Shift+Z or Ctrl+Y redo, Shift+F flip the axis, R reset the part, B make the selected part the
+base, S resample, E export, Space play, O or Ctrl+O open, Escape leave the limit entry / hinge mode /
+recent-files menu (else quit), Q quit. Dropping a file on the window opens it.
 
 Nothing a user does may crash the window: failures of the pipeline or the loader become a red
 status line (and an ``error`` event in the record).
@@ -32,14 +39,14 @@ import pyglet
 from pyglet import gl
 from pyglet.window import key, mouse
 
-from dragmesh.errors import DragMeshError
+from dragmesh.errors import DragMeshError, InputError
 from viewer.camera import OrbitCamera
 from viewer.overlay import axis_arrow, clip_to_view, part_measures
-from viewer.panel import PANEL_WIDTH, STATUS_HEIGHT, Panel
+from viewer.panel import CANDIDATE_COLORS, PANEL_WIDTH, STATUS_HEIGHT, Panel
 from viewer.recent import RecentFiles, dialog_folder
 from viewer.record import Recorder
-from viewer.scene import GLScene, Overlay, frame_for_axis
-from viewer.session import BASE_LOCKED, Session, timed
+from viewer.scene import GLScene, Ghost, Overlay, frame_for_axis
+from viewer.session import BASE_LOCKED, INFER_PX, Session, ghost_value, timed
 from viewer.widgets import FONT, MUTED, fit_lines
 
 AXIS_COLOR = (0.10, 0.45, 0.95)
@@ -61,6 +68,9 @@ VIEW_KEYS = {
     key._1: ("front", "back"), key.NUM_1: ("front", "back"), key._3: ("right", "left"),
     key.NUM_3: ("right", "left"), key._7: ("top", "bottom"), key.NUM_7: ("top", "bottom"),
 }
+# Keys that pick a candidate joint (while the selected part has candidates).
+CHOICE_KEYS = {key._1: 0, key._2: 1, key._3: 2}
+GHOST_ALPHA = 0.35
 
 
 def axis_name(up) -> str:
@@ -128,7 +138,8 @@ class ViewerApp:
             "open": self.open_dialog, "recent": self.open_recent, "up": self.set_up, "view": self.set_view,
             "select": self.select, "type": self.set_type, "flip": self.flip, "reset": self.reset,
             "play": self.toggle_play, "sample": self.sample_again, "undo": self.undo, "redo": self.redo,
-            "export": self.export, "scrub": self.scrub,
+            "export": self.export, "scrub": self.scrub, "choose": self.choose, "snap": self.snap_axis,
+            "hinge": self.toggle_hinge, "limits": self.set_limits,
         })
         self.recent = RecentFiles()
         self.default_up = options.up  # the up the next opened file gets (the last one chosen)
@@ -143,6 +154,13 @@ class ViewerApp:
         self.selected: int | None = None
         self.hovered: int | None = None
         self.mode: str | None = None
+        self.hinge_mode = False  # the next click on a part puts its hinge on the nearest box edge
+        self.show_ghosts = True  # the candidates' ghosts (G hides and shows them)
+        self._swallow_text = False  # the key that focused an entry also sends its character
+        self._drag_cursor = None  # the last (x, y) of a part drag, window pixels
+        self._ghost_key = None
+        self._ghost_memo = None  # ((label, candidates, choice, group), ghosts): made once per change
+        self.ghost_labels: list = []
         self.drag = None
         self.press_at = (0.0, 0.0)
         self.moved = False
@@ -452,6 +470,154 @@ class ViewerApp:
         self.refresh_panel()
         self.dirty = True
 
+    def warn(self, text: str) -> None:
+        """A warning in the status line (orange, not an error) and a ``warning`` event."""
+        self.message, self.message_error = f"Warning: {text}", False
+        self.record("warning", message=text)
+        self.dirty = True
+
+    def _joint_state(self):
+        """(mover label, its state) of the selected part when it has a joint; else says why, None."""
+        if self._selected_state() is None:
+            return None
+        label = self.session.mover(self.selected)
+        state = self.session.parts[label]
+        if state.joint is None:
+            self.show_message("This part has no joint yet: drag it first.", error=True)
+            return None
+        return label, state
+
+    def _edited(self, kind: str, label: int, what: str) -> None:
+        """Record an edit or a pick and say what it did (with the collision warning if any)."""
+        state = self.session.parts[label]
+        self.record(kind, part=label, name=self.part_name(label), what=what, value=state.value,
+                    warning=state.warning, **self.joint_fields(state))
+        self._ghost_key = None
+        if state.warning:
+            self.warn(f"{self.part_name(label)} {state.warning}: check the joint or type tighter limits.")
+
+    def choose(self, index: int) -> None:
+        """Pick candidate ``index`` (0-based) of the dragged or selected part: the part follows the
+        drag on it, or the last drag is re-played on it."""
+        label = self.drag.part if self.drag is not None else self.selected
+        if label is None or self.session.mesh is None:
+            return
+        label = self.session.mover(label)
+        state = self.session.parts[label]
+        if index >= len(state.candidates):
+            self.show_message(f"There is no candidate {index + 1} for {self.part_name(label)}.", error=True)
+            return
+        drag = self.drag
+
+        def run():
+            if drag is None:
+                self.session.push()
+            self.session.choose(label, index, drag)
+            cand = state.candidates[index] if index < len(self.session.parts[label].candidates) else None
+            if drag is not None and self._drag_cursor is not None:
+                self.drag_part(*self._drag_cursor)  # the part jumps onto the new joint under the cursor
+            self._edited("choose", label, f"candidate {index + 1}")
+            if not self.session.parts[label].warning and cand is not None:
+                self.show_message(f"{self.part_name(label)}: candidate {index + 1}, {cand.joint.type} "
+                                  f"({cand.words}). " + ("Keep dragging." if drag is not None else "The drag is re-played on it."))
+        self._guard(run)
+
+    def snap_axis(self) -> None:
+        """Key A: the axis to the part's next box axis."""
+        picked = self._joint_state()
+        if picked is None:
+            return
+        label, _ = picked
+
+        def run():
+            self.session.push()
+            joint = self.session.snap_axis(label)
+            self._edited("edit", label, "axis")
+            if not self.session.parts[label].warning:
+                self.show_message(f"Axis snapped to the part's box axis {tuple(round(float(a), 3) for a in joint.axis)}; "
+                                  "A again for the next one.")
+        self._guard(run)
+
+    def toggle_ghosts(self) -> None:
+        """Key G: hide or show the candidates' ghosts."""
+        self.show_ghosts = not self.show_ghosts
+        self.record("ghosts", shown=self.show_ghosts)
+        self.show_message("Candidates' ghosts shown." if self.show_ghosts else "Candidates' ghosts hidden (G shows them).")
+        self.dirty = True
+
+    def toggle_hinge(self) -> None:
+        """Key H / the Hinge… button: the next click on a part makes its nearest box edge the hinge."""
+        if self.session.mesh is None:
+            return
+        self.hinge_mode = not self.hinge_mode
+        self.record("mode", hinge=self.hinge_mode)
+        if self.hinge_mode:
+            self.show_message("Hinge mode: click a part near the edge it turns about (Escape leaves).")
+        else:
+            self.show_message("Hinge mode off.")
+        self.refresh_panel()
+
+    def hinge_at(self, x: float, y: float) -> None:
+        """A click in hinge mode: the clicked part's box edge nearest the click becomes its hinge."""
+        hit = self.pick(x, y)
+        if hit is None or self.session.is_base(hit.part):
+            what = "the base is fixed" if hit is not None else "nothing there"
+            self.show_message(f"Hinge mode: {what}; click a moving part near its hinge edge (Escape leaves).",
+                              error=True)
+            return
+        label = self.session.mover(hit.part)
+        self.hinge_mode = False
+
+        def run():
+            self.session.push()
+            self.selected = label
+            joint = self.session.set_hinge(label, hit.point)
+            self._edited("edit", label, "hinge")
+            if not self.session.parts[label].warning:
+                lo, hi = joint.limits
+                self.show_message(f"{self.part_name(label)} turns about the clicked edge now, "
+                                  f"{np.degrees(lo):.0f}° to {np.degrees(hi):.0f}° (type other limits in the panel).")
+        self._guard(run)
+
+    def focus_limits(self) -> None:
+        """Key L: type the limits (lower, Tab, upper, Return)."""
+        if self._joint_state() is None:
+            return
+        if self.panel.focus_limits(0):
+            self._swallow_text = True
+            self.show_message("Type the lower limit, Tab, the upper, Return (degrees for a hinge, mesh units "
+                              "for a slide; 0 is the pose in the file). Escape leaves.")
+        self.dirty = True
+
+    def set_limits(self, lower_text: str, upper_text: str) -> None:
+        """The limit entries' texts: degrees for a hinge, mesh units for a slide; both empty or
+        "none" for a joint that turns freely."""
+        picked = self._joint_state()
+        if picked is None:
+            return
+        label, state = picked
+
+        def parse(text: str):
+            text = text.strip().rstrip("°").strip().lower()
+            if text in ("", "none", "-"):
+                return None
+            try:
+                value = float(text)
+            except ValueError:
+                raise InputError(f"a limit must be a number, got {text!r}") from None
+            return np.radians(value) if state.joint.is_revolute else value
+
+        def run():
+            lower, upper = parse(lower_text), parse(upper_text)
+            self.session.push()
+            joint = self.session.set_limits(label, lower, upper)
+            self._edited("edit", label, "limits")
+            if not self.session.parts[label].warning:
+                text = "none (turns freely)" if joint.limits is None else (
+                    f"{lower_text.strip()} to {upper_text.strip()}" + (" degrees" if joint.is_revolute else ""))
+                self.show_message(f"{self.part_name(label)} limits: {text}.")
+        self._guard(run)
+
     def _selected_state(self):
         if self.selected is None or self.session.mesh is None:
             self.show_message("Select a part first (click it in the view or in the list).", error=True)
@@ -605,15 +771,21 @@ class ViewerApp:
     def joint_fields(state) -> dict:
         j = state.joint
         return {"type": j.type, "axis": j.axis, "origin": j.origin, "limits": j.limits,
-                "type_probability": state.type_probability}
+                "type_probability": state.type_probability, "choice": state.choice, "edited": state.edited,
+                "candidates": [{**c.joint.to_dict(), "probability": c.probability, "of": c.of, "source": c.source,
+                                "words": c.words} for c in state.candidates]}
 
     def refresh_panel(self) -> None:
         mesh = self.session.mesh
         names = mesh.part_names if mesh is not None else []
         kinds = [s.joint.type if s.joint is not None else None for s in self.session.parts]
+        for child in self.session.carriers:
+            if child < len(kinds):
+                kinds[child] = f"with {names[self.session.mover(child)]}"
         base = self.session.base if mesh is not None else None
         self.panel.set_parts(names, self.colors, self.selected, self.hovered, kinds, base)
         state = self.session.parts[self.selected] if self.selected is not None and mesh is not None else None
+        carrier = self.session.carrier_of(self.selected) if state is not None else None
         live = None
         if state is not None and state.joint is not None:
             if self.session.frame is not None and state.result is not None:
@@ -621,7 +793,9 @@ class ViewerApp:
             else:
                 live = state.value
         self.panel.set_joint(self.part_name(self.selected) if state is not None else None, state, live,
-                             mesh is not None, is_base=state is not None and self.session.is_base(self.selected))
+                             mesh is not None, is_base=state is not None and self.session.is_base(self.selected),
+                             carried_by=self.part_name(carrier) if carrier is not None else None,
+                             hinge_mode=self.hinge_mode)
         has_traj = bool(self.session.articulated())
         self.panel.set_trajectory(self.session.frame, self.session.frames, self.playing, has_traj,
                                   state is not None and state.result is not None, bool(self.session.history),
@@ -672,7 +846,14 @@ class ViewerApp:
             if button == mouse.LEFT:
                 self.panel.press(x, y)
             return
+        if self.panel.focused_entry() is not None:
+            self.panel.blur()  # a click in the view leaves the limit entry
+            self.refresh_panel()
         orbit_mods = modifiers & (key.MOD_SHIFT | key.MOD_CTRL | key.MOD_ALT)
+        if button == mouse.LEFT and not orbit_mods and self.hinge_mode:
+            self.mode = None
+            self.hinge_at(x, y)
+            return
         if button == mouse.LEFT and not orbit_mods:
             hit = self.pick(x, y)
             if hit is not None and self.session.is_base(hit.part):
@@ -689,10 +870,12 @@ class ViewerApp:
                 self.playing and self.toggle_play()
                 self.session.push()
                 self.drag = self.session.begin_drag(hit.part, hit.point)
+                self._drag_cursor = (x, y)
                 self.mode = "part"
-                self.selected = hit.part
+                self.selected = self.drag.part  # a handle selects (and drags) its door
                 self.record("pick", part=hit.part, name=self.part_name(hit.part), point=hit.point,
-                            rest_point=hit.rest_point, screen=self.to_screen(*self.to_camera(x, y)))
+                            rest_point=hit.rest_point, screen=self.to_screen(*self.to_camera(x, y)),
+                            moves=self.drag.part, group=[self.part_name(i) for i in self.session.group(hit.part)])
                 self.refresh_panel()
                 self.dirty = True
                 return
@@ -726,11 +909,13 @@ class ViewerApp:
         drag = self.drag
         if drag is None or not self.moved:
             return
+        self._drag_cursor = (x, y)
         cx, cy = self.to_camera(x, y)
-        if drag.follower is None:
-            vector = self.camera.depth_plane_point(drag.grab, cx, cy) - drag.grab
+        drag.target = self.camera.depth_plane_point(drag.grab, cx, cy)
+        pixels = float(np.hypot(x - self.press_at[0], y - self.press_at[1]))
+        if self.session.inference_due(drag, pixels):
             try:
-                joint, ms = timed(self.session.infer_joint, drag, vector)
+                joint, ms = timed(self.session.infer_joint, drag, drag.target - drag.grab)
             except DragMeshError as exc:
                 self.show_message(f"Cannot move {self.part_name(drag.part)}: {exc}", error=True)
                 self.mode, self.drag = None, None
@@ -739,10 +924,18 @@ class ViewerApp:
                 return
             state = self.session.parts[drag.part]
             self.latency = {"joint": state.timing_ms.get("joint", ms)}
-            self.record("joint", part=drag.part, name=self.part_name(drag.part), ms=ms, **self.joint_fields(state))
+            self.record("joint", part=drag.part, name=self.part_name(drag.part), ms=ms, pixels=pixels,
+                        inference=drag.inferences, group=[self.part_name(i) for i in self.session.group(drag.part)],
+                        **self.joint_fields(state))
             how = "forced" if state.type_override else f"p = {state.type_probability:.2f}"
-            self.show_message(f"{self.part_name(drag.part)}: {joint.type} joint ({how}). "
-                              "Drag to move it; release to generate the motion.")
+            others = len(state.candidates) - 1
+            alt = f"; {others} other{'s' if others > 1 else ''} shown (1 / 2 / 3 pick)" if others > 0 else ""
+            self.show_message(f"{self.part_name(drag.part)}: {joint.type} joint ({how}){alt}. "
+                              "Release to generate the motion.")
+            if state.warning:
+                self.warn(f"{self.part_name(drag.part)} {state.warning}: check the joint or type tighter limits.")
+        if drag.follower is None:
+            return  # too short to say which way yet: the part waits
         o, d = self.camera.ray(cx, cy)
         value = self.session.follow(drag, o, d, np.array([cx, cy]), self.camera.project)
         point = drag.follower.point(value)
@@ -771,13 +964,18 @@ class ViewerApp:
         drag, self.drag = self.drag, None
         state = self.session.parts[drag.part]
         if drag.follower is None:
-            self.session.revert()  # a click, not a drag: nothing changed
-            self.show_message(f"Selected {self.part_name(drag.part)}. Drag it to move it.")
+            self.session.revert()  # a click, or a drag too short to say which way: nothing changed
+            further = " further" if self.moved else ""
+            self.show_message(f"Selected {self.part_name(drag.part)}. Drag it{further} to move it "
+                              f"(the joint is inferred after {INFER_PX:.0f} pixels).")
             self.refresh_panel()
             return
         value = state.value
         point = drag.follower.point(value)
-        self.record("release", part=drag.part, name=self.part_name(drag.part), value=value, point=point)
+        group = self.session.group(drag.part)
+        self.record("release", part=drag.part, name=self.part_name(drag.part), value=value, point=point,
+                    limits=state.joint.limits if state.joint is not None else None,
+                    poses={self.part_name(i): self.session.transform(i) for i in group})
 
         def run():
             result = self.session.end_drag(drag)
@@ -811,6 +1009,9 @@ class ViewerApp:
         """The action of a key press (see the module docstring), or None."""
         accel = bool(modifiers & (key.MOD_ACCEL | key.MOD_CTRL))
         shift = bool(modifiers & key.MOD_SHIFT)
+        if symbol in CHOICE_KEYS and not accel and self._candidates():
+            index = CHOICE_KEYS[symbol]
+            return lambda: self.choose(index)
         if symbol in VIEW_KEYS:
             name = VIEW_KEYS[symbol][1 if accel else 0]
             return lambda: self.set_view(name)
@@ -822,9 +1023,26 @@ class ViewerApp:
             key.HOME: lambda: self.set_view("home"), key.NUM_HOME: lambda: self.set_view("home"),
             key.SPACE: self.toggle_play, key.R: self.reset, key.Z: self.undo, key.U: self.undo,
             key.S: self.sample_again, key.E: self.export, key.O: self.open_dialog, key.B: self.make_base,
+            key.A: self.snap_axis, key.H: self.toggle_hinge, key.L: self.focus_limits, key.G: self.toggle_ghosts,
         }.get(symbol)
 
+    def _candidates(self) -> tuple:
+        """The candidates of the part being dragged, else of the selected part."""
+        label = self.drag.part if self.drag is not None else self.selected
+        if label is None or self.session.mesh is None:
+            return ()
+        state = self.session.parts[self.session.mover(label)]
+        return state.candidates if state.joint is not None else ()
+
     def on_key_press(self, symbol, modifiers):
+        if self.panel.focused_entry() is not None:
+            # Typing limits: every key is the entry's (Return sets, Escape leaves).
+            self.panel.entry_key(symbol)
+            self.dirty = True
+            return pyglet.event.EVENT_HANDLED
+        if symbol == key.ESCAPE and self.hinge_mode:
+            self.toggle_hinge()
+            return pyglet.event.EVENT_HANDLED
         if symbol == key.ESCAPE and self.panel.menu_open:
             self.panel.toggle_recent(False)
             self.dirty = True
@@ -841,6 +1059,14 @@ class ViewerApp:
             return pyglet.event.EVENT_HANDLED
         return None
 
+    def on_text(self, text: str) -> None:
+        if self._swallow_text:
+            self._swallow_text = False
+            if text in ("l", "L"):
+                return  # the character of the key that focused the entry
+        if self.panel.entry_text(text):
+            self.dirty = True
+
     def on_close(self) -> None:
         self.record("quit")
 
@@ -850,6 +1076,7 @@ class ViewerApp:
         label = self.drag.part if self.drag is not None else self.selected
         if label is None or self.session.mesh is None:
             return []
+        label = self.session.mover(label)
         state = self.session.parts[label]
         if state.joint is None:
             return []
@@ -870,6 +1097,60 @@ class ViewerApp:
             ball[:3, 3] = pivot
             return [arrow, Overlay("ball", ball, PIVOT_COLOR)]
         return [arrow]
+
+    def ghosts(self) -> list[Ghost]:
+        """The dragged (else selected) part's other candidates, each drawn see-through at the middle
+        of its range in its colour (the list's swatch); none while playing or while the camera moves.
+        They are drawn with the static parts, so a drag's frames do not pay for them."""
+        label = self.drag.part if self.drag is not None else self.selected
+        if label is None or self.session.mesh is None or self.playing or self.light_frame() or not self.show_ghosts:
+            return []  # not while playing, nor while the camera moves (those frames must be light)
+        label = self.session.mover(label)
+        state = self.session.parts[label]
+        if state.joint is None or len(state.candidates) < 2:
+            return []
+        group = self.session.group(label)
+        memo = (label, id(state.candidates), state.choice, tuple(group))
+        if self._ghost_memo is not None and self._ghost_memo[0] == memo:
+            return self._ghost_memo[1]
+        out = []
+        verts = self.session.mesh.vertices[self._part_vertices[label]]
+        if not len(verts):
+            return out
+        lo, hi = verts.min(axis=0), verts.max(axis=0)
+        corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
+        size = float(np.linalg.norm(hi - lo))
+        for i, cand in enumerate(state.candidates):
+            if i == state.choice:
+                continue
+            extent = float(np.ptp(verts @ cand.joint.axis))
+            T = cand.joint.transform(ghost_value(cand.joint, extent))
+            if np.linalg.norm(corners @ T[:3, :3].T + T[:3, 3] - corners, axis=1).max() < 0.03 * size:
+                continue  # hardly moves: a ghost on top of the part would only flicker
+            out += [Ghost(k, T, CANDIDATE_COLORS[i % len(CANDIDATE_COLORS)], GHOST_ALPHA) for k in group]
+        self._ghost_memo = (memo, out)
+        return out
+
+    def ghost_numbers(self, ghosts: list[Ghost]) -> None:
+        """The candidate's number beside each ghost (at its posed box centre)."""
+        seen = []
+        for g in ghosts:
+            if g.color in [c for c, _ in seen] or g.label >= len(self._part_measures):
+                continue
+            centre, _ = self._part_measures[g.label]
+            seen.append((g.color, g.model[:3, :3] @ centre + g.model[:3, 3]))
+        while len(self.ghost_labels) < len(seen):
+            self.ghost_labels.append(pyglet.text.Label("", font_name=FONT, font_size=15, weight="bold",
+                                                       anchor_x="center", anchor_y="center"))
+        vx, vy, vw, vh = self.view_rect
+        for label, (color, centre) in zip(self.ghost_labels, seen):
+            pix = self.camera.project(centre[None])[0]
+            if not np.isfinite(pix).all() or not (0 <= pix[0] < vw and 0 <= pix[1] < vh):
+                continue
+            label.text = str(CANDIDATE_COLORS.index(color) + 1)
+            label.color = tuple(int(255 * c * 0.8) for c in color) + (255,)
+            label.position = (vx + pix[0], vy + vh - pix[1], 0)
+            label.draw()
 
     def part_colors(self) -> list[tuple[float, float, float]]:
         colors = list(self.colors)
@@ -893,14 +1174,21 @@ class ViewerApp:
         gl.glViewport(0, 0, fw, fh)
         gl.glClearColor(0.93, 0.94, 0.96, 1.0)
         gl.glClear(gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT)
+        ghosts = self.ghosts() if self.session.mesh is not None else []
         if self.session.mesh is not None:
+            key = id(ghosts) if ghosts else None
+            if key != self._ghost_key:
+                self._ghost_key = key
+                self.static_version += 1  # ghosts are drawn with the static parts
             self.scene.draw(self.view_rect, self.camera, self.session.transforms(), self.part_colors(),
                             dynamic=self.dynamic_parts(), overlays=self.overlays(),
-                            static_version=self.static_version, moving=self.light_frame())
+                            static_version=self.static_version, moving=self.light_frame(), ghosts=ghosts)
         gl.glViewport(0, 0, fw, fh)
         gl.glDisable(gl.GL_DEPTH_TEST)
         gl.glEnable(gl.GL_BLEND)
         gl.glBlendFunc(gl.GL_SRC_ALPHA, gl.GL_ONE_MINUS_SRC_ALPHA)
+        if ghosts and self.drag is None:
+            self.ghost_numbers(ghosts)  # not during a drag: its frames cost only the moving part
         self.panel.set_status(self.message, self.message_error, self.latency_text())
         self.panel.draw()
         if self.session.mesh is None:

@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 import pyglet
 
-from viewer.widgets import FONT, MUTED, Button, Slider, Text, baseline, fit_lines
+from viewer.widgets import FONT, MUTED, Button, Entry, Slider, Text, baseline, fit_lines
 
 PANEL_WIDTH = 300
 STATUS_HEIGHT = 26
@@ -32,11 +32,17 @@ VIEW_CHOICES = (("Front", "front"), ("Side", "right"), ("Top", "top"), ("Fit", "
 HELP = (
     "Drag a part: it moves along its joint",
     "Background: orbit · right: pan · wheel: zoom",
+    "1 2 3 pick a joint · A snap axis · H hinge · L limits",
     "F frame all · Home reset · 1 3 7 front/side/top",
     "Ctrl+Z undo · Ctrl+Shift+Z redo · Space play",
     "Shift+F flip · R reset part · B base · E export",
 )
+# The inference's candidates listed under the joint (the joint and its runners-up), with the colour
+# of each one's ghost in the view.
+CANDIDATE_ROWS = 3
+CANDIDATE_COLORS = ((0.10, 0.72, 0.52), (0.93, 0.22, 0.52), (0.52, 0.32, 0.92))
 PANEL_BG = (246, 247, 250, 255)
+WARNING_TEXT = (190, 60, 0, 255)
 STATUS_BG = (226, 230, 238, 255)
 DIVIDER = (210, 214, 222, 255)
 ERROR_TEXT = (180, 30, 30, 255)
@@ -52,12 +58,32 @@ def fmt_value(joint_type: str, value: float) -> str:
     return f"{value:+.4g}"
 
 
+def fmt_percent(p: float) -> str:
+    """A probability as shown: "87%", "<1%" below half a percent."""
+    return "<1%" if p < 0.005 else f"{100 * p:.0f}%"
+
+
+def candidate_text(index: int, cand) -> str:
+    """A row of the candidate list: "1 revolute · side hinge  87%" (the first's probability is the
+    pipeline's probability of its type: "type 87%")."""
+    p = fmt_percent(cand.probability)
+    return f"{index + 1}  {cand.joint.type} · {cand.words}   {'type ' if cand.of == 'type' else ''}{p}"
+
+
+def limit_text(joint_type: str, value: float) -> str:
+    """A limit as typed: degrees for a hinge, mesh units for a slide."""
+    if joint_type == "revolute":
+        return f"{round(float(np.degrees(value)), 1) + 0.0:.1f}"  # + 0.0: never "-0.0"
+    return f"{float(f'{value:.4g}') + 0.0:.4g}"
+
+
 class Panel:
     """Widgets on the right of the window and along its bottom.
 
     actions: name -> callable, for "open", "recent" (path), "up" ((3,) direction), "view" (a
     camera preset name or "frame"), "select" (label), "type" (None / "revolute" / "prismatic"),
-    "flip", "reset", "play", "sample", "undo", "redo", "export" (format), "scrub" (frame).
+    "choose" (candidate index), "snap", "hinge", "limits" (lower text, upper text), "flip",
+    "reset", "play", "sample", "undo", "redo", "export" (format), "scrub" (frame).
     """
 
     def __init__(self, actions: dict[str, Callable]):
@@ -95,9 +121,24 @@ class Panel:
         self.joint_header = text(10.5, bold=True)
         self.type_buttons = [button(name, lambda t=t: actions["type"](t))
                              for name, t in (("Auto", None), ("Revolute", "revolute"), ("Prismatic", "prismatic"))]
-        self.joint_lines = [text(9.5) for _ in range(6)]
-        self.flip_button = button("Flip axis", lambda: actions["flip"]())
-        self.reset_button = button("Reset part", lambda: actions["reset"]())
+        self.joint_lines = [text(9.5) for _ in range(4)]
+        self.candidate_rows = []
+        for i in range(CANDIDATE_ROWS):
+            row = Button(b, mid, fg, "", lambda i=i: actions["choose"](i), size=9)
+            row.label.anchor_x = "left"
+            swatch = pyglet.shapes.Rectangle(0, 0, 10, 10, batch=b, group=fg,
+                                             color=tuple(int(255 * c) for c in CANDIDATE_COLORS[i]) + (255,))
+            self.candidate_rows.append((row, swatch))
+        self._candidate_texts = [None] * CANDIDATE_ROWS
+        self.warning = text(9, WARNING_TEXT)
+        self.flip_button = button("Flip", lambda: actions["flip"]())
+        self.reset_button = button("Reset", lambda: actions["reset"]())
+        self.snap_button = button("Snap axis", lambda: actions["snap"]())
+        self.hinge_button = button("Hinge…", lambda: actions["hinge"]())
+        self.limits_label = text(9.5, MUTED)
+        self.limit_entries = [Entry(b, mid, fg), Entry(b, mid, fg)]
+        self.limits_unit = text(9, MUTED)
+        self.limits_button = button("Set", self.commit_limits)
         self.traj_header = text(10.5, bold=True)
         self.play_button = button("Play", lambda: actions["play"]())
         self.sample_button = button("Sample", lambda: actions["sample"]())
@@ -106,7 +147,7 @@ class Panel:
         self.slider = Slider(b, mid, fg, lambda v: actions["scrub"](v))
         self.frame_text = text(9, MUTED)
         self.export_header = text(10.5, bold=True)
-        self.export_buttons = [button(f.upper(), lambda f=f: actions["export"](f)) for f in ("glb", "urdf", "mp4", "gif")]
+        self.export_buttons = [button(f.upper(), lambda f=f: actions["export"](f)) for f in ("glb", "urdf", "mjcf", "usd", "mp4", "gif")]
         self.out_text = text(9, MUTED, keep_end=True)
         self.help = [text(8.5, MUTED) for _ in HELP]
         # The status bar: its own batch, drawn after the view and the panel (it may grow over them).
@@ -135,8 +176,9 @@ class Panel:
         self.menu_open = False
         self._recent: list = []
         self.buttons = ([self.open_button, self.recent_button] + self.up_buttons + self.view_buttons
-                        + [r for r, _ in self.part_rows] + self.type_buttons
-                        + [self.flip_button, self.reset_button, self.play_button, self.sample_button,
+                        + [r for r, _ in self.part_rows] + self.type_buttons + [r for r, _ in self.candidate_rows]
+                        + [self.flip_button, self.reset_button, self.snap_button, self.hinge_button,
+                           self.limits_button, self.play_button, self.sample_button,
                            self.undo_button, self.redo_button] + self.export_buttons)
         self._slider_drag = False
         self._n_rows = 1
@@ -148,6 +190,7 @@ class Panel:
         self.parts_header.set("Parts")
         self.traj_header.set("Trajectory")
         self.export_header.set("Export")
+        self.limits_label.set("limits")
         for line, t in zip(self.help, HELP):
             line.set(t)
 
@@ -212,9 +255,23 @@ class Panel:
             b.place(x + i * (bw + 4), top, bw, 24)
         for line in self.joint_lines:
             line.place(x, row(17, 1), w, 17)
+        for row_button, swatch in self.candidate_rows:
+            top = row(20, 2)
+            row_button.place(x, top, w, 20)
+            row_button.label.position = (x + 20, baseline(top, 20, row_button._font_size), 0)
+            swatch.position = (x + 5, top + 5)
+        self.warning.place(x, row(16, 2), w, 16)
         top = row(24)
-        self.flip_button.place(x, top, (w - 4) / 2, 24)
-        self.reset_button.place(x + (w + 4) / 2, top, (w - 4) / 2, 24)
+        bw = (w - 12) / 4
+        for i, b in enumerate((self.flip_button, self.reset_button, self.snap_button, self.hinge_button)):
+            b.place(x + i * (bw + 4), top, bw, 24)
+        top = row(24)
+        self.limits_label.place(x, top, 40, 24)
+        ew = (w - 40 - 30 - 44 - 12) / 2
+        self.limit_entries[0].place(x + 40, top, ew, 24)
+        self.limit_entries[1].place(x + 44 + ew, top, ew, 24)
+        self.limits_unit.place(x + 48 + 2 * ew, top, 30, 24)
+        self.limits_button.place(x + w - 44, top, 44, 24)
         y -= 4
         self.traj_header.place(x, row(20), w, 20)
         top = row(24)
@@ -227,7 +284,8 @@ class Panel:
         y -= 4
         self.export_header.place(x, row(20), w, 20)
         top = row(24)
-        bw = (w - 12) / 4
+        n_buttons = len(self.export_buttons)
+        bw = (w - 4 * (n_buttons - 1)) / n_buttons
         for i, b in enumerate(self.export_buttons):
             b.place(x + i * (bw + 4), top, bw, 24)
         self.out_text.place(x, row(16), w, 16)
@@ -343,13 +401,14 @@ class Panel:
             self.more_parts.set("no mesh loaded")
 
     def set_joint(self, part_name: str | None, state, live_value: float | None, has_mesh: bool,
-                  is_base: bool = False) -> None:
+                  is_base: bool = False, carried_by: str | None = None, hinge_mode: bool = False) -> None:
         """Joint inspector for the selected part's PartState (or None); ``is_base``: the part is the
-        fixed base (nothing to infer or edit)."""
+        fixed base (nothing to infer or edit); ``carried_by``: the name of the part it rides on."""
         self.joint_header.set(f"Joint — {part_name}" if part_name else "Joint")
         override = state.type_override if state else None
+        editable = state is not None and not is_base and carried_by is None
         for b, t in zip(self.type_buttons, (None, "revolute", "prismatic")):
-            b.set_state(enabled=state is not None and not is_base, active=state is not None and override == t)
+            b.set_state(enabled=editable, active=state is not None and override == t)
         lines = [""] * len(self.joint_lines)
         if state is None:
             lines[0] = "Select or drag a part." if has_mesh else "Open a mesh to start."
@@ -357,12 +416,19 @@ class Panel:
             lines[0] = "The base: fixed, the other parts move"
             lines[1] = "against it. To drag it, select another"
             lines[2] = "part and press B to make that the base."
+        elif carried_by is not None:
+            lines[0] = f"Rides on {carried_by}: it moves with it."
+            lines[1] = f"Drag it (or {carried_by}) to move both."
         elif state.joint is None:
             lines[0] = "Not inferred yet: drag the part."
         else:
             j = state.joint
             if state.type_override is not None:
                 prob = "  (forced)"
+            elif state.edited is not None:
+                prob = f"  (edited: {state.edited})"
+            elif state.choice and state.candidates:
+                prob = f"  (picked {state.choice + 1}: p = {state.candidates[state.choice].probability:.2f})"
             elif state.type_probability is not None:
                 prob = f"  p = {state.type_probability:.2f}"
             else:
@@ -370,20 +436,83 @@ class Panel:
             lines[0] = f"type   {j.type}{prob}"
             lines[1] = f"axis   {fmt_vec(j.axis)}"
             lines[2] = f"pivot  {fmt_vec(j.origin)}" if j.is_revolute else "pivot  (none: a slide)"
-            if j.limits is None:
-                lines[3] = "limits unknown (drag range is used)"
-            else:
-                lines[3] = f"limits [{fmt_value(j.type, j.limits[0])}, {fmt_value(j.type, j.limits[1])}]"
             if live_value is not None:
-                lines[4] = f"value  {fmt_value(j.type, live_value)}"
-            if state.result is not None:
-                r = state.result
-                lines[5] = f"trajectory {r.frames} frames · {r.generator} · seed {state.seed}"
+                lines[3] = f"value  {fmt_value(j.type, live_value)}"
         for line, t in zip(self.joint_lines, lines):
             line.set(t)
-        has_joint = state is not None and state.joint is not None
+        cands = state.candidates if editable and state.joint is not None else ()
+        for i, (row, swatch) in enumerate(self.candidate_rows):
+            text = candidate_text(i, cands[i]) if i < len(cands) else ""
+            if (text, row.width) != self._candidate_texts[i]:  # elided only when it changes
+                self._candidate_texts[i] = (text, row.width)
+                row.set_text(text, width=row.width - 26 if text else None)
+            row.set_state(enabled=bool(text), active=bool(text) and state.choice == i)
+            swatch.visible = bool(text)
+        self.warning.set(f"⚠ {state.warning}" if editable and state.warning else "")
+        has_joint = editable and state.joint is not None
         self.flip_button.set_state(enabled=has_joint)
         self.reset_button.set_state(enabled=state is not None and (has_joint or state.value != 0))
+        self.snap_button.set_state(enabled=has_joint)
+        self.hinge_button.set_state(enabled=editable and has_mesh, active=hinge_mode)
+        kind = state.joint.type if has_joint else None
+        limits = state.joint.limits if has_joint else None
+        for entry, k in zip(self.limit_entries, (0, 1)):
+            entry.set_placeholder(limit_text(kind, limits[k]) if limits is not None else ("none" if has_joint else ""),
+                                  enabled=has_joint)
+        self.limits_unit.set({"revolute": "deg", "prismatic": "units"}.get(kind, ""))
+        self.limits_button.set_state(enabled=has_joint)
+
+    # -- the limit entries -----------------------------------------------------------------------
+
+    def focused_entry(self) -> Entry | None:
+        return next((e for e in self.limit_entries if e.focused), None)
+
+    def focus_limits(self, index: int = 0) -> bool:
+        """Put the typing focus in the lower (0) or upper (1) limit entry; False when disabled."""
+        for i, e in enumerate(self.limit_entries):
+            if i == index:
+                e.focus(True)
+            else:
+                e.focused = False
+                e.refresh()
+        return self.limit_entries[index].focused
+
+    def blur(self) -> None:
+        """Leave the entries, dropping what was typed."""
+        for e in self.limit_entries:
+            e.discard()
+
+    def commit_limits(self) -> None:
+        """Send the limits to the "limits" action: the texts typed (else the current values), the
+        lower and the upper."""
+        texts = [e.value for e in self.limit_entries]
+        self.blur()
+        self.actions["limits"](*texts)
+
+    def entry_key(self, symbol: int) -> bool:
+        """A key while an entry has the focus: Backspace, Return/Enter (set both), Tab (the other
+        entry), Escape (leave, dropping what was typed). True when it was for the entry."""
+        from pyglet.window import key
+
+        entry = self.focused_entry()
+        if entry is None:
+            return False
+        if symbol == key.BACKSPACE:
+            entry.backspace()
+        elif symbol in (key.RETURN, key.ENTER, key.NUM_ENTER):
+            self.commit_limits()
+        elif symbol == key.TAB:
+            self.focus_limits(1 - self.limit_entries.index(entry))
+        elif symbol == key.ESCAPE:
+            self.blur()
+        return True
+
+    def entry_text(self, text: str) -> bool:
+        entry = self.focused_entry()
+        if entry is None:
+            return False
+        entry.type(text)
+        return True
 
     def set_view(self, up, has_mesh: bool) -> None:
         """The up-axis row shows the mesh's up (none lit for an oblique one)."""
@@ -421,7 +550,10 @@ class Panel:
         """Centres (window pixels from the bottom-left) of the buttons a script may click: "open",
         "recent", "up+Y"..., "view:front"... (for the event log and the end-to-end tests)."""
         out = {"open": self.open_button, "recent": self.recent_button, "undo": self.undo_button,
-               "redo": self.redo_button}
+               "redo": self.redo_button, "flip": self.flip_button, "reset": self.reset_button,
+               "snap": self.snap_button, "hinge": self.hinge_button, "limits:set": self.limits_button,
+               "limits:lower": self.limit_entries[0], "limits:upper": self.limit_entries[1]}
+        out.update({f"choose{i + 1}": r for i, (r, _) in enumerate(self.candidate_rows)})
         out.update({f"up{name}": b for (name, _), b in zip(UP_CHOICES, self.up_buttons)})
         out.update({f"view:{v}": b for (_, v), b in zip(VIEW_CHOICES, self.view_buttons)})
         return {k: (b.x + b.width / 2, b.y + b.height / 2) for k, b in out.items()}
@@ -466,6 +598,12 @@ class Panel:
                     return True
             self.toggle_recent(False)
             return True
+        for entry in self.limit_entries:
+            if entry.contains(x, y) and entry.enabled:
+                self.focus_limits(self.limit_entries.index(entry))
+                return True
+        if self.focused_entry() is not None and not self.limits_button.contains(x, y):
+            self.blur()  # a click elsewhere leaves the entry; what was typed is dropped
         if self.slider.contains(x, y) and self.slider.count > 1:
             self._slider_drag = True
             self.slider.pick(x)

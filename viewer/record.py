@@ -2,12 +2,17 @@
 
 Each line has ``event`` (its kind), ``t`` (seconds since the viewer started) and the event's fields;
 arrays become lists. Kinds: ``ready`` (window and view rectangles, camera, parts with their screen
-positions, the base's label, the up direction, the panel buttons' screen centres, the status lines
-as shown), ``loaded``, ``error``, ``hover``, ``pick``, ``locked`` (a press on the base, which does
-not move), ``joint``, ``drag``, ``release``, ``trajectory``, ``export``, ``message``, ``key``,
-``view`` (frame all, reset or a preset: its name, the framed box and the camera), ``up``, ``undo``,
-``redo``, ``base``, ``drop``, ``quit``. Screen positions are pixels from the top-left of
-the X screen (what xdotool takes); window positions from the top-left of the window.
+positions, the base's label, the up direction, the panel buttons' and entries' screen centres, the
+status lines as shown), ``loaded``, ``error``, ``hover``, ``pick`` (with ``moves``, the part that
+moves, and ``group``, the names moving together), ``locked`` (a press on the base, which does not
+move), ``joint`` (an inference: ``inference`` 1 or 2, the drag's ``pixels``, the joint, its limits,
+its ``candidates`` with their probabilities), ``drag``, ``release`` (the value, the limits and the
+``poses`` of the parts moving together), ``trajectory``, ``choose`` (a candidate picked), ``edit``
+(``what``: axis, hinge or limits; the joint, the value, the collision ``warning`` or None),
+``warning``, ``mode`` (hinge mode on or off), ``ghosts`` (shown or hidden), ``export``,
+``message``, ``key``, ``view`` (frame all, reset or a preset: its name, the framed box and the
+camera), ``up``, ``undo``, ``redo``, ``base``, ``drop``, ``quit``. Screen positions are pixels from
+the top-left of the X screen (what xdotool takes); window positions from the top-left of the window.
 """
 
 from __future__ import annotations

@@ -50,13 +50,14 @@ uniform vec3 u_color;
 uniform vec3 u_eye;
 uniform vec3 u_key;
 uniform vec3 u_up;
+uniform float u_alpha;
 void main() {
     vec3 n = normalize(cross(dFdx(v_world), dFdy(v_world)));
     vec3 v = normalize(u_eye - v_world);
     if (dot(n, v) < 0.0) n = -n;  // two-sided: meshes are rarely closed or consistently wound
     float light = 0.28 + 0.47 * max(dot(n, u_key), 0.0) + 0.15 * max(dot(n, u_up), 0.0)
                 + 0.15 * max(dot(n, v), 0.0);
-    frag = vec4(u_color * light, 1.0);
+    frag = vec4(u_color * light, u_alpha);
 }
 """
 
@@ -201,6 +202,17 @@ class _Target:
 
 
 @dataclass
+class Ghost:
+    """A part drawn see-through at another pose (a candidate joint's motion): label, model matrix
+    (4, 4), RGB colour and opacity."""
+
+    label: int
+    model: np.ndarray
+    color: tuple[float, float, float]
+    alpha: float = 0.35
+
+
+@dataclass
 class Overlay:
     """An arrow (axis) or a ball (pivot) drawn on top of the scene: model matrix and RGB colour."""
 
@@ -309,8 +321,34 @@ class GLScene:
         key = -0.55 * view[0, :3] + 0.6 * view[1, :3] + 0.6 * view[2, :3]
         prog["u_key"] = tuple(key / np.linalg.norm(key))
         prog["u_up"] = tuple(camera.up)
+        prog["u_alpha"] = 1.0
         gl.glEnable(gl.GL_DEPTH_TEST)
         gl.glDepthFunc(gl.GL_LESS)
+
+    def _draw_ghosts(self, ghosts, light: bool = False) -> None:
+        """See-through parts, after the opaque ones: depth-tested, not depth-written, blended."""
+        if not ghosts:
+            return
+        prog = self.program
+        gl.glEnable(gl.GL_BLEND)
+        gl.glBlendFunc(gl.GL_SRC_ALPHA, gl.GL_ONE_MINUS_SRC_ALPHA)
+        gl.glDepthMask(gl.GL_FALSE)
+        gl.glDisable(gl.GL_CULL_FACE)
+        for g in ghosts:
+            if not 0 <= g.label < len(self.parts):
+                continue
+            mesh = self.parts[g.label]
+            if light and self.proxies[g.label] is not None:
+                mesh = self.proxies[g.label]
+            if mesh is None:
+                continue
+            prog["u_model"] = _mat(g.model)
+            prog["u_color"] = tuple(g.color[:3])
+            prog["u_alpha"] = float(g.alpha)
+            mesh.draw()
+        prog["u_alpha"] = 1.0
+        gl.glDepthMask(gl.GL_TRUE)
+        gl.glDisable(gl.GL_BLEND)
 
     def _draw_overlays(self, overlays) -> None:
         if not overlays:
@@ -339,7 +377,7 @@ class GLScene:
             self._small = _Target(width, height)
         return self._small.complete
 
-    def _draw_moving(self, viewport, camera, transforms, colors, overlays) -> bool:
+    def _draw_moving(self, viewport, camera, transforms, colors, overlays, ghosts=()) -> bool:
         """The camera moves: every part (stand-ins where there are) into a smaller target, scaled
         up into ``viewport``. False when the target cannot be made (then draw as usual)."""
         x, y, w, h = viewport
@@ -352,6 +390,7 @@ class GLScene:
         gl.glClear(gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT)
         self._begin(camera)
         self._draw_parts(range(len(self.parts)), camera, transforms, colors, light=True)
+        self._draw_ghosts(ghosts, light=True)
         self._draw_overlays(overlays)
         self.program.stop()
         gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, self._small.fbo)
@@ -361,19 +400,20 @@ class GLScene:
         return True
 
     def draw(self, viewport: tuple[int, int, int, int], camera, transforms, colors, dynamic=(),
-             overlays=(), static_version: int = 0, moving: bool = False) -> None:
+             overlays=(), static_version: int = 0, moving: bool = False, ghosts=()) -> None:
         """Draw into ``viewport`` (x, y, width, height; GL pixels from the bottom-left).
 
         transforms: (4, 4) per part. colors: RGB(A) per part. dynamic: labels that change from frame
         to frame (drawn every frame; the rest come from the cache while these are the same).
         static_version: bump whenever a static part's pose or colour changes. moving: the camera is
         moving (orbit, pan, zoom): with ``lod`` on, the view is drawn smaller and scaled up, heavy
-        parts from their stand-ins; no cache is kept.
+        parts from their stand-ins; no cache is kept. ghosts: :class:`Ghost` parts drawn see-through
+        (with the static parts into the cache: bump ``static_version`` when they change).
         """
         x, y, w, h = viewport
         dynamic = tuple(sorted(set(dynamic)))
         static = [i for i in range(len(self.parts)) if i not in dynamic]
-        if moving and self.lod and self._draw_moving(viewport, camera, transforms, colors, overlays):
+        if moving and self.lod and self._draw_moving(viewport, camera, transforms, colors, overlays, ghosts):
             return
         use_cache = self.cache and dynamic and not moving and self._targets(w, h)
         if not use_cache:
@@ -386,6 +426,7 @@ class GLScene:
             gl.glDisable(gl.GL_SCISSOR_TEST)
             self._begin(camera)
             self._draw_parts(range(len(self.parts)), camera, transforms, colors)
+            self._draw_ghosts(ghosts)
             self._draw_overlays(overlays)
             self.program.stop()
             return
@@ -398,6 +439,7 @@ class GLScene:
             gl.glClearColor(*BACKGROUND, 1.0)
             gl.glClear(gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT)
             self._draw_parts(static, camera, transforms, colors)
+            self._draw_ghosts(ghosts)
             self._static_key = key
         gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, self._static.fbo)
         gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, self._frame.fbo)

@@ -242,3 +242,80 @@ class Slider(Widget):
         if value != self.value:
             self.set(value, self.count)
             self.on_change(value)
+
+
+class Entry(Widget):
+    """A one-line text entry. A click focuses it (the owner routes typed text and keys to it while
+    it has the focus); focusing selects what it shows, so typing replaces it. Not focused, it shows
+    ``placeholder`` (the current value), or the text typed and not yet set (``pending``)."""
+
+    def __init__(self, batch, bg_group, fg_group, size: float = 9.5):
+        super().__init__()
+        self.rect = pyglet.shapes.Rectangle(0, 0, 1, 1, color=(255, 255, 255, 255), batch=batch, group=bg_group)
+        self.border = pyglet.shapes.Box(0, 0, 1, 1, thickness=1, color=BUTTON_HOVER, batch=batch, group=fg_group)
+        self.label = pyglet.text.Label("", font_name=FONT, font_size=size, color=TEXT, batch=batch, group=fg_group)
+        self._size = size
+        self.text = ""
+        self.placeholder = ""
+        self.focused = False
+        self.pending = False  # text typed, not set yet
+        self.fresh = False  # focused, nothing typed yet: the first key replaces the text
+        self.enabled = True
+
+    def place(self, x, y, width, height) -> None:
+        super().place(x, y, width, height)
+        self.rect.position = (x, y)
+        self.rect.width, self.rect.height = width, height
+        self.border.position = (x, y)
+        self.border.width, self.border.height = width, height
+        self.label.position = (int(round(x + 5)), baseline(y, height, self._size), 0)
+        self.refresh()
+
+    @property
+    def value(self) -> str:
+        """What a set would use: the typed text, else the current value."""
+        return self.text if self.pending else self.placeholder
+
+    def focus(self, on: bool) -> None:
+        on = bool(on) and self.enabled
+        if on and not self.focused:
+            if not self.pending:
+                self.text, self.pending = self.placeholder, True
+            self.fresh = True
+        self.focused = on
+        self.refresh()
+
+    def discard(self) -> None:
+        self.focused = self.pending = self.fresh = False
+        self.text = ""
+        self.refresh()
+
+    def set_placeholder(self, text: str, enabled: bool = True) -> None:
+        if (text, enabled) == (self.placeholder, self.enabled):
+            return
+        self.placeholder, self.enabled = text, enabled
+        if not enabled:
+            self.focused = self.pending = False
+        self.refresh()
+
+    def type(self, text: str) -> None:
+        if self.focused:
+            typed = "".join(c for c in text if c.isprintable())
+            self.text = typed if self.fresh else self.text + typed
+            self.fresh = False
+            self.refresh()
+
+    def backspace(self) -> None:
+        if self.focused:
+            self.text = "" if self.fresh else self.text[:-1]
+            self.fresh = False
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.rect.visible = self.border.visible = self.label.visible = self.visible
+        self.border.color = BUTTON_ACTIVE if self.focused else BUTTON_HOVER
+        self.rect.color = (255, 255, 255, 255) if self.enabled else BUTTON_DISABLED
+        shown = (self.text + "|") if self.focused else self.value
+        self.label.color = TEXT if self.enabled else MUTED
+        if self.label.text != shown:
+            self.label.text = shown

@@ -67,12 +67,15 @@ DEFAULT_PRISMATIC_FRACTION = 0.75
 # A leading candidate whose drag term is below this lands the drag badly (residual over about
 # half the drag's length): the mirrored reading is tried too.
 POOR_LANDING = -3.0
+# KPP-Net's axis within this angle of a box axis is taken for that axis (see ``candidates``).
+NET_AXIS_DISTINCT_DEG = 5.0
 # Physics is checked on this many leading candidates; the rest cannot win anyway.
 PHYSICS_CANDIDATES = 5
 # How far a candidate must move (either way, in all) to count as free: a hinge's angle, a
-# slide's fraction of the part's extent along it.
+# slide's fraction of the part's extent along it (a drawer opens most of its depth; one that
+# jams after a few centimetres either way is sliding along the wrong axis).
 PHYSICS_SPAN_RAD = np.deg2rad(30.0)
-PHYSICS_SPAN_PART = 0.3
+PHYSICS_SPAN_PART = 0.5
 # Part points that fix the part's box (deterministic, so the box is too).
 BOX_POINTS = 512
 
@@ -277,7 +280,9 @@ class JointInference:
         centre, axes, ext, planes = box
         out: list[Candidate] = []
         net_axis = reading["axis"]
-        near_box = np.degrees(np.arccos(np.clip(np.abs(axes @ net_axis).max(), 0, 1))) < 1.0
+        # KPP-Net's own axis is a candidate only where it is not one of the box's (within
+        # NET_AXIS_DISTINCT_DEG): near a box axis it is that axis, read with noise.
+        near_box = np.degrees(np.arccos(np.clip(np.abs(axes @ net_axis).max(), 0, 1))) < NET_AXIS_DISTINCT_DEG
         axis_set = [(axes[k], k) for k in range(3)] + ([] if near_box else [(net_axis, -1)])
         for a, k in axis_set:
             if joint_type in (None, PRISMATIC):
@@ -338,7 +343,7 @@ class JointInference:
             sign = 1.0 if c.terms["value"] >= 0 else -1.0
             ahead = sweep(scene.obstacle, c.joint, pts, sign, span, steps=3).free
             behind = sweep(scene.obstacle, c.joint, pts, -sign, span, steps=3).free
-            c.terms["collision"] = -w.collision_weight * (1.0 - min(1.0, (ahead + behind) / span)) ** 2
+            c.terms["collision"] = -w.collision_weight * (1.0 - min(1.0, (ahead + behind) / span))
             # Between near-identical lines (a door's front and back edge), the one that lets the
             # part move the way it is dragged; weak, so a push into the body keeps its joint.
             c.terms["direction"] = -w.direction_weight * (1.0 - ahead / span)

@@ -378,6 +378,8 @@ def test_drop_keys_orbit_and_status_in_process(tmp_path, display, monkeypatch):
         assert app.key_action(key.Y, key.MOD_CTRL) == app.redo
         assert app.key_action(key.F, key.MOD_SHIFT) == app.flip
         assert app.key_action(key.B, 0) == app.make_base
+        assert app.key_action(key.A, 0) == app.snap_axis and app.key_action(key.H, 0) == app.toggle_hinge
+        assert app.key_action(key.L, 0) == app.focus_limits and app.key_action(key.G, 0) == app.toggle_ghosts
         app.camera.yaw, app.camera.distance = 1.0, 50.0
         app.key_action(key.F, 0)()  # frame all: same direction, fitted again
         assert app.camera.yaw == pytest.approx(1.0) and app.camera.distance < 10
