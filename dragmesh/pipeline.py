@@ -210,6 +210,8 @@ class ArticulationResult:
             the motion the drag asks for.
         type_probability: the predictor's probability of ``joint.type`` (1.0 when given/overridden).
         joint_source: ``"predicted"`` or ``"given"``.
+        joint_probability: the chosen joint's own probability, on the alternatives' scale (None when
+            given or when the predictor offers no alternatives).
         alternatives: the runners-up of joint inference, most probable first, mesh coordinates,
             each ``{"type", "axis", "origin", "limits", "probability", "source"}`` (empty when the
             joint was given or the predictor offers none).
@@ -254,6 +256,7 @@ class ArticulationResult:
     generator: str = ""
     alternatives: list[dict] = field(default_factory=list)
     evidence: dict = field(default_factory=dict)
+    joint_probability: float | None = None
 
     @property
     def frames(self) -> int:
@@ -279,8 +282,10 @@ class ArticulationResult:
     # -- documents ----------------------------------------------------------------------------
 
     def joint_dict(self) -> dict[str, Any]:
-        """``{"type", "axis", "origin", "limits", "type_probability"}`` (mesh coordinates)."""
-        return {**self.joint.to_dict(), "type_probability": float(self.type_probability)}
+        """``{"type", "axis", "origin", "limits", "type_probability", "probability"}`` (mesh
+        coordinates; ``probability`` is the joint's own, on the scale of the alternatives')."""
+        own = None if self.joint_probability is None else float(self.joint_probability)
+        return {**self.joint.to_dict(), "type_probability": float(self.type_probability), "probability": own}
 
     def alternative_joint(self, index: int) -> Joint:
         """Runner-up ``index`` (0 = the most probable one after the chosen joint) as a Joint in
@@ -553,7 +558,7 @@ class DragMesh:
             centroid_m = norm.to_model(centroid)
 
         with timer("joint"):
-            alternatives, evidence = [], {}
+            alternatives, evidence, joint_probability = [], {}, None
             if given is not None:
                 joint_m, probability, source = norm.joint_to_model(given), 1.0, "given"
             else:
@@ -564,6 +569,7 @@ class DragMesh:
                                                     joint_type, **options)
                 joint_m, probability, source = prediction.joint, float(prediction.type_probability), "predicted"
                 alternatives, evidence = list(getattr(prediction, "alternatives", [])), dict(getattr(prediction, "evidence", {}))
+                joint_probability = getattr(prediction, "probability", None)
             with _single_thread():
                 joint_m = canonical_origin(joint_m, centroid_m)
                 value = float(joint_m.drag_value(p_m, v_m, clamp=False))
@@ -624,7 +630,7 @@ class DragMesh:
             model_joint=joint_m, timing_ms=timer.ms,
             predictor=getattr(self.predictor, "name", type(self.predictor).__name__),
             generator=getattr(self.generator, "name", type(self.generator).__name__),
-            alternatives=alternatives, evidence=evidence,
+            alternatives=alternatives, evidence=evidence, joint_probability=joint_probability,
         )
 
     def _scene(self, vertices_m: np.ndarray, faces: np.ndarray, face_mask: np.ndarray):

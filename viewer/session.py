@@ -493,8 +493,9 @@ class Session:
         up = self.mesh.up
         base_centre = self.part_box(self.base)[0] if self.base is not None else None
         joint = tidy_limits(result.joint)
-        cands = [Candidate(joint, float(result.type_probability), "type", "",
-                           partinfo.describe(joint, box, up, base_centre))]
+        own = result.joint_probability
+        cands = [Candidate(joint, float(result.type_probability if own is None else own),
+                           "type" if own is None else "joint", "", partinfo.describe(joint, box, up, base_centre))]
         for i, alt in enumerate(result.alternatives[: CANDIDATES - 1]):
             j = tidy_limits(result.alternative_joint(i))
             cands.append(Candidate(j, float(alt.get("probability", 0.0)), "joint", str(alt.get("source", "")),
@@ -578,7 +579,7 @@ class Session:
         self.freeze_frame()
         cand = state.candidates[index]
         state.joint, state.choice, state.edited = cand.joint, index, None
-        state.type_probability = cand.probability if cand.of == "type" else state.candidates[0].probability
+        state.type_probability = cand.probability
         state.result = None
         if drag is not None and drag.part == label and drag.follower is not None:
             # From the rest pose: the new joint puts the grabbed point under the cursor.

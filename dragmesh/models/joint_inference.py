@@ -462,6 +462,7 @@ class JointInference:
         self.last_scores = [(c.joint.type, float(c.score)) for c in cands]  # for calibration
         return JointPrediction(joint=chosen[0][0], type_probability=1.0 if joint_type else float(p_type),
                                alternatives=alternatives, source=chosen[0][2].source,
+                               probability=1.0 if joint_type is None and len(groups) == 1 else chosen[0][1],
                                evidence={k: round(float(x), 4) for k, x in chosen[0][2].terms.items()},
                                scores=[(c.joint.type, float(c.score)) for c in cands])
 

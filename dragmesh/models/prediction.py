@@ -26,6 +26,8 @@ class JointPrediction:
         joint value moves the part the way it was dragged.
     type_probability: the predictor's probability of ``joint.type`` (1.0 when overridden).
     alternatives: the next most probable distinct joints, most probable first (may be empty).
+    probability: the chosen joint's own probability, on the scale of the alternatives' (it and
+        theirs sum to at most 1); None for predictors without alternatives.
     source: where the chosen joint came from (see :class:`Alternative`), "" when not said.
     evidence: the chosen joint's score terms (log-likelihood units), for explanation; may be empty.
     scores: every candidate's type and score, for calibration (empty for predictors without them).
@@ -35,5 +37,6 @@ class JointPrediction:
     type_probability: float
     alternatives: list[Alternative] = field(default_factory=list)
     source: str = ""
+    probability: float | None = None  # the chosen joint's own probability (beside its alternatives')
     evidence: dict = field(default_factory=dict)
     scores: list = field(default_factory=list)  # [(type, score)] of every candidate, before the temperature

@@ -106,8 +106,10 @@ def test_a_door_pulled_by_its_panel_swings_about_its_side_hinge_and_a_runner_up_
     assert state.joint.type == "revolute" and abs(state.joint.axis @ DOOR_HINGE.axis) > np.cos(np.radians(10))
     assert abs(state.joint.origin[0] - DOOR_HINGE.origin[0]) < 0.02  # the left edge
     assert state.candidates[0].words == "side hinge" and state.choice == 0
-    assert len(state.candidates) == 3 and state.candidates[0].of == "type"
+    assert len(state.candidates) == 3 and state.candidates[0].of == "joint"
     assert all(0.0 <= c.probability <= 1.0 for c in state.candidates)
+    # The rows are each joint's own probability: they add up to at most one.
+    assert sum(c.probability for c in state.candidates) <= 1.0 + 1e-9
     lower, upper = state.joint.limits
     assert lower == 0.0 and np.radians(60) < upper < np.radians(200)
     assert result is not None and state.value == pytest.approx(1.0, abs=0.1)
