@@ -105,10 +105,21 @@ def test_two_parts_export_together(session, tmp_path):
     drag(session, drawer, p, p + np.array([0.0, 0.0, 0.1]), cam)
     door, q = front_point(session, "door")
     drag(session, door, q, q + np.array([-0.05, 0.0, 0.15]), cam)
-    written = session.export(tmp_path, "glb,urdf")
+    written = session.export(tmp_path, "glb,urdf,mjcf,usd")
     glb = written["glb"][0]
     reloaded = load_mesh(glb)
     assert {"door", "drawer"} <= set(reloaded.part_names)
+    # The simulator formats the panel offers: one model with both joints.
+    import mujoco
+
+    xml = next(p for p in written["mjcf"] if p.suffix == ".xml")
+    model = mujoco.MjModel.from_xml_path(str(xml))
+    assert model.njnt == 2
+    from pxr import Usd, UsdPhysics
+
+    stage = Usd.Stage.Open(str(written["usd"][0]))
+    joints = [prim for prim in stage.Traverse() if prim.IsA(UsdPhysics.RevoluteJoint) or prim.IsA(UsdPhysics.PrismaticJoint)]
+    assert len(joints) == 2
 
 
 def test_nothing_to_generate_and_bad_files(session, tmp_path):
