@@ -6,7 +6,9 @@ that while the button is held); every later movement puts the part at the joint 
 cursor, within the joint's limits (:mod:`viewer.follow`); the release generates the trajectory. The
 inference's runners-up are drawn as see-through ghosts and listed in the panel; 1 / 2 / 3 (or a
 click on the list) pick one, and the drag is re-played on it. A carried part (a handle) drags its
-carrier. In hinge mode (H) a click on a part makes its nearest box edge the hinge. The base (the part the others move
+carrier. Shift+click (press and release without moving) on a part puts it in the selected part's
+group, or takes it out again: a group (a door in loose pieces) moves, shows and exports as one part.
+In hinge mode (H) a click on a part makes its nearest box edge the hinge. The base (the part the others move
 against, :func:`viewer.session.find_base`) is never grabbed: a press on it says so and orbits.
 Left-drag on the background (or with Shift/Ctrl/Alt anywhere) orbits, right or middle drag pans, the
 wheel zooms; while the camera moves a heavy mesh is drawn from lighter stand-ins (:mod:`viewer.lod`).
@@ -146,6 +148,7 @@ class ViewerApp:
         self.camera_moving = False
         self.full_frame_ms: float | None = None  # recent full-detail frames (all parts, no cache)
         self._press_locked = False
+        self._shift_click = False
         self.overlay_text = pyglet.text.Label("", font_name=FONT, font_size=13, color=MUTED, anchor_x="center",
                                               anchor_y="center", multiline=True, width=600, align="center")
         self._overlay_source, self._overlay_fitted = "", None
@@ -463,6 +466,48 @@ class ViewerApp:
             self.record("base", part=self.selected, name=self.part_name(self.selected), previous=old)
             was = f"; {self.part_name(old)} can be dragged now" if old is not None else ""
             self.show_message(f"{self.part_name(self.selected)} is the base now{was}.")
+        self._guard(run)
+
+    def group_at(self, x: float, y: float) -> None:
+        """Shift+click: the part under the cursor joins the selected part's group (it moves with it,
+        as one rigid part), or leaves it when it is in it already. Undoable."""
+        if self.session.mesh is None:
+            return
+        hit = self.pick(x, y)
+        if hit is None:
+            self.show_message("Shift+click a part to move it with the selected part (Shift+drag turns the view).")
+            self.refresh_panel()
+            return
+        if self.session.is_base(hit.part):
+            self.show_message(f"{self.part_name(hit.part)} is the base: it is fixed and cannot be grouped.", error=True)
+            self.refresh_panel()
+            return
+        if self.selected is None or self.session.is_base(self.selected):
+            self.select(self.session.mover(hit.part))
+            self.show_message(f"Selected {self.part_name(self.selected)}. Shift+click other parts to move them with it.")
+            self.refresh_panel()
+            return
+        part = hit.part
+
+        def run():
+            self.playing and self.toggle_play()
+            self.session.push()
+            try:
+                added = self.session.toggle_group(self.selected, part)
+            except Exception:
+                self.session.revert()
+                raise
+            self.selected = self.session.mover(self.selected)
+            self._ghost_key = None
+            group = self.session.group(self.selected)
+            names = [self.part_name(i) for i in group]
+            self.record("group", part=part, name=self.part_name(part), added=added, moves=self.selected,
+                        group=names)
+            if added:
+                self.show_message(f"{self.part_name(part)} moves with {self.part_name(self.selected)} now "
+                                  f"({', '.join(names)}); drag to infer the joint.")
+            else:
+                self.show_message(f"{self.part_name(part)} moves on its own now.")
         self._guard(run)
 
     def select(self, label: int) -> None:
@@ -841,6 +886,9 @@ class ViewerApp:
     def on_mouse_press(self, x, y, button, modifiers) -> None:
         self.press_at, self.moved = (x, y), False
         self._press_locked = False
+        # Shift (alone) + a press and release that does not move: group the part (else it orbits).
+        self._shift_click = (button == mouse.LEFT and bool(modifiers & key.MOD_SHIFT)
+                             and not modifiers & (key.MOD_CTRL | key.MOD_ALT))
         if self.panel.menu_open or not self.in_view(x, y):
             self.mode = "panel"
             if button == mouse.LEFT:
@@ -954,6 +1002,9 @@ class ViewerApp:
             self.panel.release()
             return
         if mode == "orbit" and self._press_locked:
+            return
+        if mode == "orbit" and self._shift_click and not self.moved:
+            self.group_at(x, y)
             return
         if mode == "orbit" and not self.moved and button == mouse.LEFT and self.session.mesh is not None:
             self.show_message("Nothing to grab there: drag a part to move it, drag the background to orbit.")
@@ -1154,18 +1205,23 @@ class ViewerApp:
 
     def part_colors(self) -> list[tuple[float, float, float]]:
         colors = list(self.colors)
-        for label, amount in ((self.selected, 0.18), (self.hovered, 0.38)):
-            if label is not None and label < len(colors):
-                colors[label] = lighten(self.colors[label], amount)
+        if self.selected is not None and self.selected < len(colors):
+            for label in self.session.group(self.selected):  # a group is one selection
+                colors[label] = lighten(self.colors[label], 0.18)
+        if self.hovered is not None and self.hovered < len(colors):
+            colors[self.hovered] = lighten(self.colors[self.hovered], 0.38)
         if self.drag is not None:
-            colors[self.drag.part] = lighten(self.colors[self.drag.part], 0.38)
+            for label in self.session.group(self.drag.part):
+                colors[label] = lighten(self.colors[label], 0.38)
         return colors
 
     def dynamic_parts(self) -> list[int]:
+        """The parts that move from frame to frame: the dragged part's group, or while playing
+        every articulated part's group."""
         if self.drag is not None:
-            return [self.drag.part]
+            return self.session.group(self.drag.part)
         if self.playing:
-            return self.session.articulated()
+            return [m for label in self.session.articulated() for m in self.session.group(label)]
         return []
 
     def draw(self) -> None:

@@ -14,7 +14,8 @@ pipeline's motion generator for the trajectory from rest to the pose the drag re
 joint given, so the trajectory, the panel and the exports agree. Poses are 4x4 transforms of the
 part's rest-pose points, in mesh coordinates. A carried part (a handle on a door,
 :mod:`viewer.parts`) has no joint of its own: it takes its carrier's pose, and the carrier is
-inferred, edited and exported with it as one rigid part.
+inferred, edited and exported with it as one rigid part. The user groups pieces the same way
+(:meth:`Session.toggle_group`, Shift+click): a door in five loose pieces becomes one part.
 """
 
 from __future__ import annotations
@@ -209,9 +210,9 @@ class Session:
         self.mesh: PartMesh | None = None
         self.parts: list[PartState] = []
         self.frame: int | None = None
-        # Undo and redo: (parts, frame, base) snapshots.
-        self.history: list[tuple[list[PartState], int | None, int | None]] = []
-        self.redo_stack: list[tuple[list[PartState], int | None, int | None]] = []
+        # Undo and redo: (parts, frame, base, carriers) snapshots.
+        self.history: list[tuple] = []
+        self.redo_stack: list[tuple] = []
         self._cleared_redo: list | None = None  # what the last push took from redo, for revert()
         self.base: int | None = None
         self.carriers: dict[int, int] = {}  # carried part -> the part it rides on
@@ -320,6 +321,78 @@ class Session:
         root = self.mover(label)
         return None if root == int(label) else root
 
+    def _regroup(self, members: list[int], root: int | None = None) -> None:
+        """Make ``members`` one group led by ``root`` (default the first): every other member rides
+        on it directly."""
+        if not members:
+            return
+        root = members[0] if root is None else int(root)
+        self.carriers.pop(root, None)
+        for m in members:
+            if m != root:
+                self.carriers[m] = root
+
+    def _take_out(self, label: int) -> None:
+        """Take ``label`` (alone) out of its group; the rest stays one group (led by the next member
+        when ``label`` led it) and goes back to rest with no joint (another rigid part)."""
+        label = int(label)
+        group = self.group(label)
+        if len(group) < 2:
+            return
+        rest = [m for m in group if m != label]
+        for m in group:
+            if self.carriers.get(m) is not None:
+                del self.carriers[m]
+        self._regroup(rest)
+        self._rest(rest[0])
+        self.parts[label] = PartState()
+
+    def _rest(self, root: int) -> None:
+        """The group led by ``root`` back to rest with no joint (its next drag infers it again; a
+        forced type stays)."""
+        override = self.parts[root].type_override
+        for m in self.group(root):
+            self.parts[m] = PartState()
+        self.parts[root] = PartState(type_override=override)
+        self._physics = {}
+
+    def toggle_group(self, selected: int, label: int) -> bool:
+        """Shift-click: put part ``label`` in the group of part ``selected`` (True), or take it out
+        when it is in it already (False). A group moves as one rigid part: its members ride on one
+        of them (as a handle on its door), are dragged, inferred, posed and exported together. A part
+        that leads a group of its own brings that group along. The changed groups go back to rest
+        with no joint (the next drag infers the joint of the new rigid part). The base cannot join.
+        Call :meth:`push` first to make it undoable."""
+        if self.mesh is None:
+            raise InputError("open a mesh first")
+        n = self.mesh.n_parts
+        if selected is None or not 0 <= int(selected) < n:
+            raise InputError("select a part first (click it), then Shift+click the parts that move with it")
+        if not 0 <= int(label) < n:
+            raise InputError(f"no part with label {label}")
+        selected, label = int(selected), int(label)
+        if self.is_base(label) or self.is_base(selected):
+            raise DragError("the base is fixed: it cannot be grouped with a moving part")
+        root = self.mover(selected)
+        self.freeze_frame()
+        if self.mover(label) == root:
+            if len(self.group(root)) < 2:
+                raise InputError("Shift+click another part to move it with this one")
+            self._take_out(label)
+            return False
+        joining = [label]
+        if self.mover(label) == label:  # it leads a group: the group comes along
+            joining = self.group(label)
+            for m in joining:
+                self.carriers.pop(m, None)
+        else:
+            self._take_out(label)
+        self._regroup(self.group(root) + joining, root)
+        for m in joining:
+            self.parts[m] = PartState()
+        self._rest(root)
+        return True
+
     # -- the base ------------------------------------------------------------------------------
 
     def is_base(self, label: int | None) -> bool:
@@ -390,11 +463,14 @@ class Session:
 
     # -- undo ----------------------------------------------------------------------------------
 
-    def _snapshot(self) -> tuple[list[PartState], int | None, int | None]:
-        return [copy.copy(s) for s in self.parts], self.frame, self.base
+    def _snapshot(self) -> tuple:
+        return [copy.copy(s) for s in self.parts], self.frame, self.base, dict(self.carriers)
 
     def _restore(self, snapshot) -> None:
-        self.parts, self.frame, self.base = snapshot
+        self.parts, self.frame, self.base = snapshot[:3]
+        if len(snapshot) > 3 and snapshot[3] != self.carriers:
+            self.carriers = dict(snapshot[3])
+            self._physics = {}
 
     def push(self) -> None:
         """Remember the current state for undo, before an edit; the edit forgets what redo had."""

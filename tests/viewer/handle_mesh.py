@@ -16,6 +16,9 @@ BOXES = {
     "door": ((-0.19, 0.02, 0.2), (0.19, 0.68, 0.22)),
     "handle": ((0.12, 0.28, 0.22), (0.15, 0.44, 0.25)),
     "knob": ((0.2, 0.6, -0.03), (0.23, 0.63, 0.0)),
+    # The door in two loose pieces (a split by connected components): left and right halves.
+    "door_left": ((-0.19, 0.02, 0.2), (0.0, 0.68, 0.22)),
+    "door_right": ((0.0, 0.02, 0.2), (0.19, 0.68, 0.22)),
 }
 # The door's true joint: a hinge on its left edge, opening outward (+Z) for positive angles.
 HINGE_AXIS = np.array([0.0, -1.0, 0.0])
