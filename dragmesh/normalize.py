@@ -1,4 +1,4 @@
-"""The one normalisation between a mesh's own coordinates and the model frame (SPEC §4).
+"""The one normalisation between a mesh's own coordinates and the model frame (docs/architecture.md, Conventions).
 
 The model frame is gravity-aligned and unit-sized: the user's up direction is rotated onto +Y by the
 minimal rotation, then the object is centred on its bounding-box centre (computed after that

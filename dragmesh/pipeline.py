@@ -11,7 +11,7 @@ Data flows through the stages in the order of the package layout (timed, in mill
 6. ``projection`` each raw frame snapped onto the joint's one-parameter motion, clamped to limits
 7. ``output``     everything mapped back to the input mesh's coordinates and units
 
-The sign rule (SPEC §4): a positive joint value is the motion the drag asks for. When a joint's
+The sign rule (docs/architecture.md, Conventions): a positive joint value is the motion the drag asks for. When a joint's
 value for the drag is negative the joint is flipped (axis negated, limits swapped), so values are
 >= 0 and the part moves the way it is dragged.
 

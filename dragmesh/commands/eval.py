@@ -1,4 +1,4 @@
-"""``dragmesh eval MODEL [--json]``: the figures of SPEC §5 for one model on the benchmark split.
+"""``dragmesh eval MODEL [--json]``: the README's figures for one model on the benchmark split.
 
 Each evaluation (``dragmesh.eval.<model>``) exposes ``add_arguments(parser)`` and ``main(args)``;
 this module only routes to them.

@@ -14,7 +14,7 @@ How a sample is made, in the mesh's own coordinates first:
    length scaled by U(0.6, 1.4). The ground-truth final value is the exact drag projection of that
    perturbed drag (``drag_to_value``), clamped to the limits; the exact-drag variant ends at
    ``delta``.
-4. Canonical joint (SPEC §4): the axis is flipped so the drag asks for a positive value (so final
+4. Canonical joint (docs/architecture.md, Conventions): the axis is flipped so the drag asks for a positive value (so final
    values are >= 0) and, for revolute joints, the origin is the point of the axis line nearest the
    moving part's area-weighted centroid (prismatic: the centroid itself).
 5. Everything is mapped into the model frame with :class:`~dragmesh.normalize.Normalization`;

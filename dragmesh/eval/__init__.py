@@ -1,1 +1,1 @@
-"""Evaluation on the benchmark split: the figures of SPEC §5."""
+"""Evaluation on the benchmark split: the figures the README quotes."""

@@ -8,7 +8,7 @@ Rows, all on the same samples in the same run:
 - ``geometric``: the no-learning baseline (part box + drag, :mod:`dragmesh.models.baseline`).
 
 Each sample is evaluated twice: with the person-like (perturbed) drag and with the exact drag.
-Figures (SPEC §5): type accuracy; axis error (deg; median, mean, % under 5° and 10°); pivot error
+Figures: type accuracy; axis error (deg; median, mean, % under 5° and 10°); pivot error
 for revolute joints (axis-line distance / bbox diagonal; median, mean); drag-sign agreement (% of
 samples whose predicted joint, moved by the value the drag asks for, moves the dragged point along
 the true motion); latency per drag at batch 1 (p50/p95, ms).

@@ -1,4 +1,4 @@
-"""Per-sample error measures of SPEC §4/§5, vectorised over samples (NumPy, float64).
+"""Per-sample error measures (as the README defines them), vectorised over samples (NumPy, float64).
 
 Axes are (S, 3) unit vectors, origins (S, 3) points, all in the model frame; distances are divided by
 the object's bounding-box diagonal ``diag`` (S,) so they read as fractions of it.

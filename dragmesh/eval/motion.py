@@ -2,7 +2,7 @@
 
 For every benchmark sample, with the person-like (perturbed) drag and with the exact one, and with
 the ground-truth joint and (when the joint model is shipped) the predicted joint, it generates the
-part's motion and measures it against the ground-truth trajectory (SPEC §5):
+part's motion and measures it against the ground-truth trajectory:
 
 - traj: mean distance of the part's points from their true positions over all frames, / diag;
 - last: the same at the last frame; chamfer: symmetric Chamfer distance of the moved part, / diag;
@@ -329,7 +329,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--samples", type=int, default=SAMPLES, metavar="K",
                    help="DQ-VAE motions per drag for the sampling section, the default included (1: no section)")
     p.add_argument("--threads", type=int, default=1, help="torch threads for the evaluation")
-    p.add_argument("--latency-threads", type=int, default=2, help="torch threads for the latency figure (SPEC: 2)")
+    p.add_argument("--latency-threads", type=int, default=2, help="torch threads for the latency figure (the published figure uses 2)")
     p.add_argument("--progress", action="store_true")
 
 

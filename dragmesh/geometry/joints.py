@@ -1,6 +1,6 @@
 """The one-parameter joint motions: revolute hinges and prismatic slides.
 
-Conventions (SPEC §4), stated once for the whole file:
+Conventions (those of docs/architecture.md), stated once for the whole file:
 
 - A joint is (type, axis a (unit), origin o, limits (lower, upper) or None).
 - Revolute by angle theta (radians, right-handed about a): x ↦ R(a, theta)(x - o) + o.

@@ -1,7 +1,8 @@
 """A geometric joint predictor with no learning: the baseline every learned model is compared with.
 
 It reads the part's gravity-aligned bounding box and the drag, and applies the regularities of real
-articulated objects (../shared/CATEGORIES.md):
+articulated objects (hinges sit on an edge where the part meets the body; drawers slide along
+their front normal):
 
 - a thin plate (door, lid, flap) dragged across its face turns about one of its four edges; the hinge
   is the edge whose span from the grab point is the largest fraction of the plate (people grab the

@@ -1,6 +1,6 @@
 """DQ-VAE: the part's motion as T dual quaternions, from the object, the part, the drag and the joint.
 
-The paper's design (SPEC §2), sized for a laptop CPU:
+The paper's design, sized for a laptop CPU:
 
 - a PointNet-style encoder over the object's points with the part mask, plus local features pooled
   around the pivot (a neighbourhood stretched along the axis, where the hinge or the slide is) and
@@ -351,7 +351,7 @@ def kl_weight(step: int, cfg: DQVAEConfig) -> float:
 
 def dqvae_loss(out: dict, target: torch.Tensor, part_points: torch.Tensor, is_revolute: torch.Tensor,
                axis_true: torch.Tensor, diag: torch.Tensor, cfg: DQVAEConfig, kl_w: float) -> dict:
-    """The losses of SPEC §2, weighted by cfg.
+    """The paper's losses, weighted by cfg.
 
     target (B,T,8): ground-truth motions (model frame); part_points (B,M,3): points of the moving
     part (model frame, current pose); is_revolute (B,) bool; axis_true (B,3): the true joint axis;

@@ -1,13 +1,13 @@
 """KPP-Net: joint type, axis and pivot from a point cloud with a part mask and a drag.
 
-The paper's design (SPEC §2), sized for a laptop CPU: a global PointNet branch over every point
+The paper's design, sized for a laptop CPU: a global PointNet branch over every point
 (xyz, part mask, offset to the drag point, drag vector) and a local branch over the moving part
 (coordinates relative to the part's centroid and to the drag point), fused into decoupled heads for
 the joint type, the axis direction and the pivot.
 
 Everything is in the model frame (+Y up, centred, unit largest extent). The axis head predicts a
 line direction; its sign is then set from the drag (a positive joint value moves the part the way
-it is dragged, SPEC §4), so the sign is exact whenever the line is right. The pivot head predicts an
+it is dragged; docs/architecture.md, Conventions), so the sign is exact whenever the line is right. The pivot head predicts an
 offset from the part's centroid; for revolute joints it is trained on its distance to the true axis
 line (any point of the line is a right answer) and reported as the point of the line nearest the
 part's centroid.
@@ -107,7 +107,7 @@ def orient_axis(axis, origin, is_revolute, drag_point, drag_vector) -> torch.Ten
 
 
 def kppnet_loss(out, joint_type, axis, origin, w_type=1.0, w_axis=1.0, w_origin=5.0) -> dict:
-    """Losses of SPEC §2: cross-entropy (type), geodesic angle on the axis line, smooth-L1 on the
+    """The paper's losses: cross-entropy (type), geodesic angle on the axis line, smooth-L1 on the
     pivot's distance to the true axis line (revolute only).
 
     joint_type (B,) long, 0 = revolute, 1 = prismatic; axis (B,3) unit; origin (B,3).

@@ -5,7 +5,7 @@
 
 Every knob is an argument below. Samples come from generated shards (``--shards DIR``, written by
 ``dragmesh data shards``) or on the fly. Each batch gets a random rotation about +Y applied to inputs
-and targets together (SPEC §3), and a random subset of ``n_points`` points.
+and targets together (the paper's public code rotated only the inputs), and a random subset of ``n_points`` points.
 """
 
 from __future__ import annotations

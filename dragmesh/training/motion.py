@@ -10,7 +10,7 @@ from generated shards (``--shards DIR``, written by ``dragmesh data shards``) or
 batches go into a replay pool and each step trains on a random batch of the pool: every sample is
 seen about ``--reuse`` times, each time with a new yaw, point subset, drag variant and joint noise.
 
-Each training batch: a random rotation about +Y applied to inputs and targets together (SPEC §3);
+Each training batch: a random rotation about +Y applied to inputs and targets together (the paper's public code rotated only the inputs);
 the exact drag instead of the person-like one for a fraction ``--p-exact``; the target re-timed
 along its ground-truth joint with a random zero-mean easing and extent (:func:`ease_profile`), so
 the latent has something to carry; the ground-truth joint with noise (axis tilt, pivot offset;
@@ -332,7 +332,7 @@ def model_card(cfg: DQVAEConfig, params: int, extra: dict, command: str) -> str:
     return f"""# DragMesh motion generator (DQ-VAE)
 
 The part's motion for one drag as T = {cfg.frames} dual quaternions, from the object's points with
-the part mask, the joint prior (type, axis, pivot) and the drag (SPEC §2; `dragmesh/models/dqvae.py`).
+the part mask, the joint prior (type, axis, pivot) and the drag (the paper's design; `dragmesh/models/dqvae.py`).
 Outputs are relative to the joint frame: a progress correction that re-times the joint's own motion
 at the drag-projected value (easing, extent), and a correction added to it, so the raw output is a
 general dual quaternion whose distance from the joint's motion is measured, not assumed.

@@ -1,4 +1,4 @@
-"""KPP-Net: shapes, the drag-signed axis, and the losses of SPEC §2."""
+"""KPP-Net: shapes, the drag-signed axis, and the paper's losses."""
 
 import torch
 
