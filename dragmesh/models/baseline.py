@@ -69,14 +69,20 @@ def box_frames(points: np.ndarray) -> list[tuple[float, np.ndarray, np.ndarray, 
     centre0 = points.mean(axis=0)
     q = points - centre0
     _, _, vt = np.linalg.svd(q, full_matrices=False)
-    frames = []
-    for axes in (_frame_around(q, np.array([0.0, 1.0, 0.0])), _frame_around(q, vt[2])):
+    return _boxes(q, centre0, (_frame_around(q, np.array([0.0, 1.0, 0.0])), _frame_around(q, vt[2])))
+
+
+def _boxes(q: np.ndarray, origin: np.ndarray, frames) -> list[tuple[float, np.ndarray, np.ndarray, np.ndarray]]:
+    """The box of points ``q`` (N, 3; relative to ``origin`` (3,)) in each of ``frames`` (rows of
+    (3, 3)): extents between the 0.5th and 99.5th percentiles, as :func:`box_frames` returns them."""
+    boxes = []
+    for axes in frames:
         local = q @ axes.T
         lo, hi = np.percentile(local, 0.5, axis=0), np.percentile(local, 99.5, axis=0)
         ext = np.maximum(hi - lo, 1e-9)
         order = np.argsort(-ext)
-        frames.append((float(np.prod(ext)), centre0 + ((lo + hi) / 2) @ axes, axes[order], ext[order]))
-    return frames
+        boxes.append((float(np.prod(ext)), origin + ((lo + hi) / 2) @ axes, axes[order], ext[order]))
+    return boxes
 
 
 def surface_frames(vertices: np.ndarray, faces: np.ndarray, points: np.ndarray) -> list[tuple[float, np.ndarray, np.ndarray, np.ndarray]]:
@@ -97,14 +103,7 @@ def surface_frames(vertices: np.ndarray, faces: np.ndarray, points: np.ndarray) 
     _, vecs = np.linalg.eigh(second - np.outer(mean, mean))
     hull = vertices[np.unique(faces)] - mean
     q = np.asarray(points, dtype=np.float64) - mean
-    frames = []
-    for axes in (_frame_around(hull, np.array([0.0, 1.0, 0.0])), _frame_around(hull, vecs[:, 0])):
-        local = q @ axes.T
-        lo, hi = np.percentile(local, 0.5, axis=0), np.percentile(local, 99.5, axis=0)
-        ext = np.maximum(hi - lo, 1e-9)
-        order = np.argsort(-ext)
-        frames.append((float(np.prod(ext)), mean + ((lo + hi) / 2) @ axes, axes[order], ext[order]))
-    return frames
+    return _boxes(q, mean, (_frame_around(hull, np.array([0.0, 1.0, 0.0])), _frame_around(hull, vecs[:, 0])))
 
 
 def face_planes(points: np.ndarray, centre: np.ndarray, axes: np.ndarray, ext: np.ndarray,
