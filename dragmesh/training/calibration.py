@@ -57,7 +57,7 @@ def main(args: argparse.Namespace) -> int:
 
     from dragmesh.data.generator import GeneratorConfig, object_sample
     from dragmesh.data.splits import SEEN, WORLD_CATEGORIES, object_seed
-    from dragmesh.eval.trust import case_of, ece
+    from dragmesh.eval.trust import articulate_case, case_of, ece
     from dragmesh.models.joint_inference import JointInference, Weights
     from dragmesh.models.joint_predictor import WEIGHTS_DIR
     from dragmesh.pipeline import AnalyticMotionGenerator, DragMesh
@@ -76,9 +76,7 @@ def main(args: argparse.Namespace) -> int:
         category = pool[j % len(pool)]
         sample = object_sample(category, object_seed("val", args.seed, j), config)
         case = case_of(sample, exact=bool(j % 3 == 2))  # a third with exact drags, as users sometimes are
-        from dragmesh.eval.trust import articulate_case
-
-        r = articulate_case(dm, case)
+        articulate_case(dm, case)
         scores = predictor.last_scores
         records.append((scores, case.truth.type))
     temperature, nll = fit(records)
