@@ -135,6 +135,7 @@ class Candidate:
     box_axis: int = -1  # index of the part box axis it runs along, -1 for none
     score: float = 0.0
     terms: dict = field(default_factory=dict)
+    ahead: float | None = None  # how far the base lets it move the drag's way (physics only)
 
 
 def yaw_matrix(deg: float) -> np.ndarray:
@@ -337,14 +338,11 @@ class JointInference:
         # Physics on the leading candidates only: the rest cannot win anyway. A joint the base
         # blocks in the drag's direction alone is a part pushed the wrong way (its limit holds it);
         # one that cannot move either way is not the joint.
-        pts = scene.part_points[:: max(1, len(scene.part_points) // 64)]
+        pts = _probe_points(scene)
         for c in sorted(cands, key=lambda c: -c.score)[:PHYSICS_CANDIDATES]:
-            if c.joint.type == REVOLUTE:
-                span = PHYSICS_SPAN_RAD
-            else:
-                span = PHYSICS_SPAN_PART * float(np.ptp(scene.part_points @ c.joint.axis))
+            span = _physics_span(c.joint, scene)
             sign = 1.0 if c.terms["value"] >= 0 else -1.0
-            ahead = sweep(scene.obstacle, c.joint, pts, sign, span, steps=3).free
+            c.ahead = ahead = sweep(scene.obstacle, c.joint, pts, sign, span, steps=3).free
             behind = sweep(scene.obstacle, c.joint, pts, -sign, span, steps=3).free
             c.terms["collision"] = -w.collision_weight * (1.0 - min(1.0, (ahead + behind) / span))
             # Between near-identical lines (a door's front and back edge), the one that lets the
@@ -410,9 +408,10 @@ class JointInference:
         value = best.terms.get("value", 0.0)
         if abs(value) <= 1e-9:
             return False
-        span = PHYSICS_SPAN_RAD if best.joint.type == REVOLUTE else PHYSICS_SPAN_PART * float(np.ptp(scene.part_points @ best.joint.axis))
-        pts = scene.part_points[:: max(1, len(scene.part_points) // 64)]
-        return sweep(scene.obstacle, best.joint, pts, np.sign(value), span, steps=3).free < 0.2 * span
+        span = _physics_span(best.joint, scene)
+        if best.ahead is None:  # not among the candidates physics already swept
+            best.ahead = sweep(scene.obstacle, best.joint, _probe_points(scene), np.sign(value), span, steps=3).free
+        return best.ahead < 0.2 * span
 
     # -- the interface every predictor has ----------------------------------------------------------
 
@@ -468,6 +467,19 @@ class JointInference:
                                probability=1.0 if joint_type is None and len(groups) == 1 else chosen[0][1],
                                evidence={k: round(float(x), 4) for k, x in chosen[0][2].terms.items()},
                                scores=[(c.joint.type, float(c.score)) for c in cands])
+
+
+def _probe_points(scene: PartScene) -> np.ndarray:
+    """About 64 of the part's points: enough to tell whether a candidate's motion is blocked."""
+    return scene.part_points[:: max(1, len(scene.part_points) // 64)]
+
+
+def _physics_span(joint: Joint, scene: PartScene) -> float:
+    """How far a candidate is swept to test it: :data:`PHYSICS_SPAN_RAD` for a hinge,
+    :data:`PHYSICS_SPAN_PART` of the part's extent along a slide."""
+    if joint.type == REVOLUTE:
+        return float(PHYSICS_SPAN_RAD)
+    return PHYSICS_SPAN_PART * float(np.ptp(scene.part_points @ joint.axis))
 
 
 def _group(cands: list[Candidate], prob: np.ndarray, axis_deg: float = 5.0, pivot: float = 0.1) -> list:
