@@ -56,6 +56,11 @@ def add_run_arguments(p, out: str) -> None:
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--time-budget", type=float, default=0.0, metavar="SECONDS",
+                   help="end the run (and ship) after this many seconds of training; the learning rate's cosine "
+                        "then decays over whichever of --steps and the budget runs out first (0: no budget)")
+    p.add_argument("--init", type=Path, default=None, metavar="DIR",
+                   help="start from the weights in this folder (fine-tuning; e.g. weights/) instead of random ones")
 
 
 def plain_args(args) -> dict:
@@ -70,13 +75,39 @@ def plain_args(args) -> dict:
     return out
 
 
-def lr_at(step: int, args) -> float:
+def lr_at(step: int, args, elapsed: float = 0.0) -> float:
     """Every trainer's schedule: linear warmup over ``args.warmup`` steps to ``args.lr``, then cosine
-    decay to 2 % of it at ``args.steps``."""
+    decay to 2 % of it at ``args.steps``, or at ``args.time_budget`` seconds of training (``elapsed``)
+    when that comes first."""
     if step < args.warmup:
         return args.lr * (step + 1) / args.warmup
     t = (step - args.warmup) / max(1, args.steps - args.warmup)
+    if getattr(args, "time_budget", 0.0) > 0:
+        t = max(t, elapsed / args.time_budget)
     return args.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
+
+
+def run_over(step: int, args, elapsed: float) -> bool:
+    """True once a run has made its ``args.steps`` steps or spent its ``args.time_budget`` seconds."""
+    budget = getattr(args, "time_budget", 0.0)
+    return step >= args.steps or (budget > 0 and elapsed >= budget)
+
+
+def init_model(model: torch.nn.Module, args, name: str) -> None:
+    """Load ``args.init``/``name``.* into ``model`` (fine-tuning) when ``--init`` was given.
+
+    Raises:
+        WeightsError: missing or corrupted files, or weights of another architecture or size.
+    """
+    if getattr(args, "init", None) is None:
+        return
+    state, _ = load_weights(args.init, name)
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as exc:
+        first = str(exc).strip().splitlines()
+        detail = next((ln.strip() for ln in first[1:] if ln.strip()), first[0] if first else "")
+        raise WeightsError(f"{Path(args.init) / name}.safetensors does not fit this model's configuration: {detail}") from None
 
 
 def seed_everything(seed: int) -> None:
@@ -104,7 +135,17 @@ def save_checkpoint(path: Path, **state) -> None:
 
 
 def load_checkpoint(path: Path) -> dict:
-    return torch.load(path, map_location="cpu", weights_only=False)
+    """A checkpoint's dict. Only tensors and plain containers are unpickled (``weights_only``), so a
+    crafted checkpoint cannot run code.
+
+    Raises:
+        WeightsError: the file is unreadable or holds anything else.
+    """
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises UnpicklingError, RuntimeError, EOFError...
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise WeightsError(f"unreadable or unsafe checkpoint {path}: {first}") from None
 
 
 def restore_checkpoint(path: Path, model: torch.nn.Module, opt: torch.optim.Optimizer) -> tuple[int, list, float]:

@@ -22,8 +22,8 @@ from tqdm import tqdm
 
 from dragmesh.models.kppnet import KPPNet, KPPNetConfig, kppnet_loss
 from dragmesh.training.common import (
-    add_run_arguments, lr_at, plain_args, plot_curves, restore_checkpoint, save_checkpoint, save_weights,
-    seed_everything, setup_distributed,
+    add_run_arguments, init_model, lr_at, plain_args, plot_curves, restore_checkpoint, run_over, save_checkpoint,
+    save_weights, seed_everything, setup_distributed,
 )
 
 BATCH_KEYS = ("points", "mask", "drag_point", "drag_vector", "joint_type", "joint_axis", "joint_origin", "diag")
@@ -40,6 +40,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--hidden", type=int, default=KPPNetConfig.hidden)
     p.add_argument("--shards", type=Path, default=None, help="folder of training shards; default: generate on the fly")
     p.add_argument("--workers", type=int, default=1, help="DataLoader worker processes (0: generate in the trainer)")
+    p.add_argument("--split", default="train", choices=("train", "train_world"),
+                   help="categories generated on the fly (without --shards): the original seen ones or the wider world's")
     p.add_argument("--epoch-size", type=int, default=100_000, help="samples per on-the-fly epoch")
     p.add_argument("--val-every", type=int, default=1000)
     p.add_argument("--val-samples", type=int, default=512)
@@ -121,7 +123,7 @@ def train_batches(args, rank: int, world: int):
     if args.shards is not None:
         ds = generator.ShardStream(args.shards, seed=args.seed)
     else:
-        ds = generator.OnTheFlyDataset("train", seed=args.seed, epoch_size=args.epoch_size)
+        ds = generator.OnTheFlyDataset(args.split, seed=args.seed, epoch_size=args.epoch_size)
     loader = DataLoader(ds, batch_size=args.batch, num_workers=args.workers, drop_last=True,
                         persistent_workers=False)
     epoch = 0
@@ -146,7 +148,9 @@ def main(args: argparse.Namespace) -> int:
     seed_everything(args.seed + d.rank)
     args.out.mkdir(parents=True, exist_ok=True)
     cfg = KPPNetConfig(n_points=args.points, width=args.width, hidden=args.hidden)
-    model = KPPNet(cfg).to(d.device)
+    model = KPPNet(cfg)
+    init_model(model, args, "joints")
+    model = model.to(d.device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     ckpt = args.out / "checkpoint.pt"
     step, history, elapsed = restore_checkpoint(ckpt, model, opt) if args.resume else (0, [], 0.0)
@@ -159,11 +163,11 @@ def main(args: argparse.Namespace) -> int:
     bar = tqdm(total=args.steps, initial=step, disable=not d.main, dynamic_ncols=True)
     t0 = time.time()
     running = {}
-    while step < args.steps:
+    while not run_over(step, args, elapsed + time.time() - t0):
         batch = augment(next(data), args.points, gen)
         batch = {k: v.to(d.device) for k, v in batch.items()}
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, args)
+            g["lr"] = lr_at(step, args, elapsed + time.time() - t0)
         _, losses = forward_loss(net, batch)
         opt.zero_grad(set_to_none=True)
         losses["loss"].backward()
@@ -176,13 +180,13 @@ def main(args: argparse.Namespace) -> int:
         bar.set_postfix(loss=f"{running['loss']:.3f}", axis=f"{running['axis_deg']:.1f}")
         if d.main and (step % 50 == 0):
             history.append({"step": step, **{f"loss_{k}" if k != "loss" else "loss": v for k, v in running.items()}})
-        if d.main and (step % args.val_every == 0 or step == args.steps):
+        if d.main and (step % args.val_every == 0 or run_over(step, args, elapsed + time.time() - t0)):
             history.append({"step": step, **validate(model, vals)})
             bar.write(json.dumps(history[-1]))
             plot_curves(history, args.out / "curves.png",
                         ["loss", "loss_axis_deg", "val_type_acc", "val_axis_median", "val_pivot_median"],
                         "joint predictor training")
-        if d.main and (step % args.ckpt_every == 0 or step == args.steps):
+        if d.main and (step % args.ckpt_every == 0 or run_over(step, args, elapsed + time.time() - t0)):
             save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), step=step, history=history,
                             elapsed=elapsed + time.time() - t0, torch_rng=torch.get_rng_state(), args=plain_args(args))
     bar.close()

@@ -36,8 +36,8 @@ from dragmesh.models.dqvae import (
     DQVAE, DQVAEConfig, count_parameters, dqvae_loss, drag_value, frame_times, kl_weight, perturb_joint,
 )
 from dragmesh.training.common import (
-    add_run_arguments, lr_at, plot_curves, restore_checkpoint, save_checkpoint, save_weights, seed_everything,
-    setup_distributed,
+    add_run_arguments, init_model, lr_at, plot_curves, restore_checkpoint, run_over, save_checkpoint, save_weights,
+    seed_everything, setup_distributed,
 )
 
 
@@ -74,6 +74,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--p-exact", type=float, default=0.25, help="fraction of samples with the exact drag")
     p.add_argument("--shards", type=Path, default=None, help="folder of training shards; default: generate on the fly")
     p.add_argument("--workers", type=int, default=1, help="data-generation worker processes (on the fly)")
+    p.add_argument("--split", default="train", choices=("train", "train_world"),
+                   help="categories generated on the fly (without --shards): the original seen ones or the wider world's")
     p.add_argument("--categories", type=lambda t: tuple(c for c in t.split(",") if c), default=None,
                    help="comma-separated training categories (default: every seen category)")
     p.add_argument("--reuse", type=float, default=4.0, help="times each generated sample is trained on (replay pool)")
@@ -110,7 +112,7 @@ def data_stream(args, seed: int):
             ds.set_epoch(epoch)
             yield from DataLoader(ds, batch_size=args.batch, num_workers=args.workers, drop_last=True)
             epoch += 1
-    ds = generator.OnTheFlyDataset("train", seed=seed, categories=args.categories)
+    ds = generator.OnTheFlyDataset(args.split, seed=seed, categories=args.categories)
     yield from DataLoader(ds, batch_size=args.batch, num_workers=args.workers,
                           persistent_workers=args.workers > 0, prefetch_factor=4 if args.workers > 0 else None)
 
@@ -364,7 +366,9 @@ def main(args: argparse.Namespace) -> int:
     seed_everything(args.seed + d.rank)
     args.out.mkdir(parents=True, exist_ok=True)
     cfg = model_config(args)
-    model = DQVAE(cfg).to(d.device)
+    model = DQVAE(cfg)
+    init_model(model, args, "motion")
+    model = model.to(d.device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     ckpt = args.out / "checkpoint.pt"
     step, history, elapsed = restore_checkpoint(ckpt, model, opt) if args.resume else (0, [], 0.0)
@@ -381,7 +385,7 @@ def main(args: argparse.Namespace) -> int:
         pool.add(next(data))
     bar = tqdm(total=args.steps, initial=step, disable=not d.main, dynamic_ncols=True)
     t0, running, fresh = time.time(), {}, 0.0
-    while step < args.steps:
+    while not run_over(step, args, elapsed + time.time() - t0):
         fresh += args.batch / args.reuse  # intake: batch / reuse new samples a step, on average
         if fresh >= args.batch:
             pool.add(next(data))
@@ -389,7 +393,7 @@ def main(args: argparse.Namespace) -> int:
         batch = yaw(pool.sample(args.batch, gen), gen)
         x = {k: v.to(d.device) for k, v in model_inputs(batch, cfg, gen, args.p_exact).items()}
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, args)
+            g["lr"] = lr_at(step, args, elapsed + time.time() - t0)
         losses = forward_loss(net, x, cfg, kl_weight(step, cfg))
         opt.zero_grad(set_to_none=True)
         losses["loss"].backward()
@@ -403,7 +407,7 @@ def main(args: argparse.Namespace) -> int:
         bar.set_postfix(loss=f"{running['loss']:.4f}", rec=f"{100 * running['rec']:.2f}%", kl=f"{running.get('kl', 0):.2f}")
         if d.main and step % 50 == 0:
             history.append({"step": step, **{k if k == "loss" else f"loss_{k}": v for k, v in running.items()}})
-        if d.main and vals and (step % args.val_every == 0 or step == args.steps):
+        if d.main and vals and (step % args.val_every == 0 or run_over(step, args, elapsed + time.time() - t0)):
             metrics = validate(model, vals, baseline)
             baseline = baseline or metrics
             history.append({"step": step, **metrics})
@@ -412,7 +416,7 @@ def main(args: argparse.Namespace) -> int:
                         ["loss", "loss_rec", "loss_kl", "val_traj", "val_traj_noisy", "val_traj_noisy_analytic", "val_violation",
                          "val_extent_std"],
                         "motion generator (DQ-VAE) training")
-        if d.main and (step % args.ckpt_every == 0 or step == args.steps):
+        if d.main and (step % args.ckpt_every == 0 or run_over(step, args, elapsed + time.time() - t0)):
             save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), step=step, history=history,
                             elapsed=elapsed + time.time() - t0, args={k: str(v) for k, v in vars(args).items()})
     bar.close()

@@ -28,8 +28,8 @@ from dragmesh.models.typenet import (
     FEATURES_VERSION, TypeNet, TypeNetConfig, axis_targets, part_geometry, range_loss, range_targets,
 )
 from dragmesh.training.common import (
-    add_run_arguments, atomic_write_bytes, lr_at, plain_args, plot_curves, restore_checkpoint, save_checkpoint,
-    save_weights, seed_everything, setup_distributed,
+    add_run_arguments, atomic_write_bytes, init_model, lr_at, plain_args, plot_curves, restore_checkpoint, run_over,
+    save_checkpoint, save_weights, seed_everything, setup_distributed,
 )
 
 GEOM_KEYS = ("centre", "axes", "ext", "scale", "obj_size", "obj_centre", "part", "context")
@@ -54,6 +54,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="also train the head that predicts the joint's range and rest position (default on)")
     p.add_argument("--range-weight", type=float, default=0.5, help="weight of the range head's loss")
     p.add_argument("--p-exact", type=float, default=0.3, help="fraction of samples trained with the exact drag")
+    p.add_argument("--feature-workers", type=int, default=1, help="processes computing the shards' part geometry once")
     p.add_argument("--val-every", type=int, default=1000, help="0: no validation")
     p.add_argument("--val-samples", type=int, default=0, help="seen benchmark samples to validate on (0: all)")
     add_run_arguments(p, out="runs/types")
@@ -65,23 +66,37 @@ def geometry_arrays(points: np.ndarray, masks: np.ndarray, cfg: TypeNetConfig) -
     return {k: np.stack([r[k] for r in rows]) for k in GEOM_KEYS}
 
 
-def shard_features(shards: Path, cfg: TypeNetConfig, cache: Path) -> dict[str, np.ndarray]:
-    """Every shard sample's geometry, drags and type, computed once and cached in ``cache``."""
-    from dragmesh.data.generator import load_arrays, read_manifest
+def shard_geometry(path: Path, cfg: TypeNetConfig) -> dict[str, np.ndarray]:
+    """One shard file's geometry (:func:`geometry_arrays`), drags, joint and type, as training reads them."""
+    from dragmesh.data.generator import load_arrays
+
+    a = load_arrays(path)
+    g = geometry_arrays(a["points"], a["mask"], cfg)
+    g.update({k: a[k].astype(np.float32) for k in ("drag_point", "drag_vector", "drag_vector_exact", "joint_axis",
+                                                   "joint_limits")})
+    g["joint_type"] = a["joint_type"].astype(np.int64).reshape(-1)
+    return g
+
+
+def shard_features(shards: Path, cfg: TypeNetConfig, cache: Path, workers: int = 1) -> dict[str, np.ndarray]:
+    """Every shard sample's geometry, drags and type, computed once (over ``workers`` processes) and
+    cached in ``cache``."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from dragmesh.data.generator import read_manifest
 
     key = f"{Path(shards).resolve()}|{2 * cfg.n_part}|{2 * cfg.n_context}|v{FEATURES_VERSION}"
     if cache.is_file():
         with np.load(cache, allow_pickle=False) as z:
             if str(z["key"]) == key:
                 return {k: z[k] for k in z.files if k != "key"}
-    parts: list[dict] = []
-    for entry in tqdm(read_manifest(shards)["shards"], desc="part geometry", unit="shard"):
-        a = load_arrays(Path(shards) / entry["file"])
-        g = geometry_arrays(a["points"], a["mask"], cfg)
-        g.update({k: a[k].astype(np.float32) for k in ("drag_point", "drag_vector", "drag_vector_exact", "joint_axis",
-                                                       "joint_limits")})
-        g["joint_type"] = a["joint_type"].astype(np.int64).reshape(-1)
-        parts.append(g)
+    files = [Path(shards) / entry["file"] for entry in read_manifest(shards)["shards"]]
+    bar = dict(desc="part geometry", unit="shard", total=len(files))
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            parts = list(tqdm(pool.map(shard_geometry, files, [cfg] * len(files)), **bar))
+    else:
+        parts = [shard_geometry(f, cfg) for f in tqdm(files, **bar)]
     out = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     buf = io.BytesIO()
     np.savez(buf, key=np.array(key), **out)
@@ -165,11 +180,14 @@ def main(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     cfg = TypeNetConfig(n_part=args.part_points, n_context=args.context_points, width=args.width, hidden=args.hidden,
                         axis_head=args.axis_head, range_head=args.range_head)
-    tables = [shard_features(f, cfg, args.out / f"features-{hashlib.sha1(str(f.resolve()).encode()).hexdigest()[:10]}.npz")
+    tables = [shard_features(f, cfg, args.out / f"features-{hashlib.sha1(str(f.resolve()).encode()).hexdigest()[:10]}.npz",
+                             args.feature_workers)
               for f in args.shards]
     data = {k: np.concatenate([t[k] for t in tables]) for k in tables[0]}
     val = bench_features(cfg, args.val_samples) if d.main and args.val_every > 0 else None
-    model = TypeNet(cfg).to(d.device)
+    model = TypeNet(cfg)
+    init_model(model, args, "types")
+    model = model.to(d.device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     ckpt = args.out / "checkpoint.pt"
     step, history, elapsed = restore_checkpoint(ckpt, model, opt) if args.resume else (0, [], 0.0)
@@ -178,11 +196,11 @@ def main(args: argparse.Namespace) -> int:
     n = len(data["joint_type"])
     bar = tqdm(total=args.steps, initial=step, disable=not d.main, dynamic_ncols=True)
     t0, running = time.time(), {}
-    while step < args.steps:
+    while not run_over(step, args, elapsed + time.time() - t0):
         idx = rng.integers(0, n, args.batch)
         geom, dp, dv, y, y_axis, limits = draw_batch(data, idx, cfg, args.p_exact, rng)
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, args)
+            g["lr"] = lr_at(step, args, elapsed + time.time() - t0)
         out = net({k: v.to(d.device) for k, v in geom.items()}, dp.to(d.device), dv.to(d.device), all_heads=True)
         logits, axis = out["types"], out["axis"]
         loss = F.cross_entropy(logits, y.to(d.device))
@@ -203,12 +221,12 @@ def main(args: argparse.Namespace) -> int:
         bar.set_postfix(loss=f"{running['loss']:.4f}", acc=f"{100 * running['train_acc']:.2f}%")
         if d.main and step % 50 == 0:
             history.append({"step": step, **running})
-        if d.main and val is not None and (step % args.val_every == 0 or step == args.steps):
+        if d.main and val is not None and (step % args.val_every == 0 or run_over(step, args, elapsed + time.time() - t0)):
             history.append({"step": step, **validate(model, val, cfg)})
             bar.write(json.dumps(history[-1]))
             plot_curves(history, args.out / "curves.png", ["loss", "train_acc", "val_type_acc", "val_axis_acc", "val_range_err"],
                         "joint-type classifier training")
-        if d.main and (step % args.ckpt_every == 0 or step == args.steps):
+        if d.main and (step % args.ckpt_every == 0 or run_over(step, args, elapsed + time.time() - t0)):
             save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), step=step, history=history,
                             elapsed=elapsed + time.time() - t0, args={k: str(v) for k, v in vars(args).items()})
     bar.close()

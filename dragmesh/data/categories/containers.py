@@ -21,7 +21,10 @@ from dragmesh.data.objects import ArticulatedObject, register
 @register("Safe")
 def safe(rng: np.random.Generator) -> ArticulatedObject:
     """A safe: thick-walled body, a thick door hinged at a vertical side edge, a combination dial or
-    keypad and a lever or spoked handle on the door (parts carried by the door)."""
+    keypad and a lever (10-18 cm) or three-spoke wheel (12-20 cm across) on the door, below the dial,
+    all parts carried by the door; the handle turns about the door's normal, positive pressing the
+    lever's grip down or pulling the wheel's top spoke towards the hinge, and what it sweeps stays on
+    the door, clear of the dial or keypad (a wheel that does not fit becomes a lever)."""
     asm = Assembly("Safe", rng)
     W, D = rng.uniform(0.3, 0.6), rng.uniform(0.3, 0.6)
     H = rng.uniform(0.3, 0.65)
@@ -102,18 +105,52 @@ def safe(rng: np.random.Generator) -> ArticulatedObject:
             [c + (r, 0, 0.015), c + (-r, 0, 0.015), c + (0, r, 0.015)],
             parent=door,
         )
+        controls_bottom = cy - 1.35 * r
     else:  # a keypad: a grid of buttons on the door
         kw = min(0.08, 0.35 * (x1 - x0))
         for i in range(3):
             for j in range(3 if rng.random() < 0.5 else 4):
                 at = (cx - kw / 2 + (i + 0.5) * kw / 3, cy + 0.04 - j * kw / 3.2, zfront)
                 asm.add(button_part(rng, at, size=kw / 4.5, name=asm.name("key"), round_=False), parent=door)
+        controls_bottom = cy + 0.04 - 3 * kw / 3.2 - kw / 9  # under a 4th row of keys
+    # The handle below the dial / keypad, near the free edge, turning about its shaft (the door's
+    # normal); what it sweeps stays on the door and clear of the dial or keypad.
     hy = dy0 + 0.38 * (dy1 - dy0)
     hxp = free_x - sgn * min(0.07, 0.22 * (x1 - x0))
-    c = np.array([hxp, hy, zfront])
-    if rng.random() < 0.5:  # a lever turning about its rose
-        L = min(rng.uniform(0.08, 0.15), 0.6 * (x1 - x0))
+    wheel = rng.random() >= 0.5
+    if wheel:  # a three-spoke wheel, 12-20 cm across its knobs, if it fits
+        ko = 0.011  # knob radius at the spoke ends
+        fit = min((controls_bottom - 0.01 - dy0 - 0.005) / 2, (x1 - x0) / 2 - 0.01) - ko
+        R = min(rng.uniform(0.05, 0.09), fit)  # spoke length
+        wheel = R >= 0.04
+    if wheel:
+        wy = float(np.clip(hy, dy0 + 0.005 + R + ko, controls_bottom - 0.01 - R - ko))
+        c = np.array([free_x - sgn * (R + ko + 0.01), wy, zfront])
+        spokes = [S.cylinder(0.012, 0.03, 12, (0, 0, 0.015), axis=(0, 0, 1))]
+        for k in range(3):
+            a = np.pi / 2 + 2 * np.pi * k / 3
+            d = np.array([np.cos(a), np.sin(a), 0.0])
+            spokes.append(S.sweep([(0, 0, 0.03), tuple(R * d + (0, 0, 0.03))], 0.006, 8))
+            spokes.append(S.translate(S.knob(ko, 0.02, "ball", 10), R * d + (0, 0, 0.02)))
+        # Positive turns the top spoke towards the hinge, as a hand pulls the wheel round.
+        top = c + (0, R, 0.03)
+        axis = opening_axis((0, 0, 1), c, top, (-sgn, 0, 0))
+        asm.part(
+            "wheel",
+            S.translate(S.merge(spokes), c),
+            revolute(axis, c, (0.0, np.deg2rad(rng.uniform(60, 120)))),
+            [top, c + (R * 0.87, -R / 2, 0.03)],
+            parent=door,
+        )
+    else:  # a lever (10-18 cm) turning about its rose; its tip stays above the door's bottom edge
         lr, so = rng.uniform(0.007, 0.011), rng.uniform(0.03, 0.05)
+        ang = np.deg2rad(rng.uniform(45, 90))
+        room = hy - dy0 - 0.005
+        L = min(rng.uniform(0.1, 0.18), 0.6 * (x1 - x0), room / np.sin(ang) - lr)
+        if L < 0.06:
+            L = min(0.06, 0.6 * (x1 - x0))
+            ang = float(np.arcsin(min(1.0, room / (L + lr))))
+        c = np.array([hxp, hy, zfront])
         lever = S.lever_handle(L, lr, rng.uniform(0.018, 0.03), so)  # grip along +x
         lever = S.orient(
             S.mirror(lever, 0) if hinge == "left" else lever, (0, 0, 1), (0, 1, 0), c
@@ -123,24 +160,8 @@ def safe(rng: np.random.Generator) -> ArticulatedObject:
         asm.part(
             "lever",
             lever,
-            revolute(axis, c, (0.0, np.deg2rad(rng.uniform(45, 90)))),
+            revolute(axis, c, (0.0, ang)),
             [tip, c + (-sgn * 0.4 * L, 0, so + lr)],
-            parent=door,
-        )
-    else:  # a three-spoke wheel
-        R = min(rng.uniform(0.05, 0.09), 0.3 * (x1 - x0))
-        spokes = [S.cylinder(0.012, 0.03, 12, (0, 0, 0.015), axis=(0, 0, 1))]
-        for k in range(3):
-            a = np.pi / 2 + 2 * np.pi * k / 3
-            d = np.array([np.cos(a), np.sin(a), 0.0])
-            spokes.append(S.sweep([(0, 0, 0.03), tuple(R * d + (0, 0, 0.03))], 0.006, 8))
-            spokes.append(S.translate(S.knob(0.011, 0.02, "ball", 10), R * d + (0, 0, 0.02)))
-        wheel = S.translate(S.merge(spokes), c)
-        asm.part(
-            "wheel",
-            wheel,
-            revolute((0, 0, 1), c, (0.0, np.deg2rad(rng.uniform(60, 120)))),
-            [c + (0, R, 0.03), c + (R * 0.87, -R / 2, 0.03)],
             parent=door,
         )
     return asm.build(size=(W, H, D), inset=inset)

@@ -20,6 +20,9 @@ from dragmesh.data import shapes as S
 from dragmesh.data.categories.assembly import Assembly, opening_axis, prismatic, revolute
 
 HANDLE_STYLES = ("bar", "bar_square", "loop", "flat_loop", "bow", "knob", "lip")
+# Door hardware that is a part of its own, turning about its shaft (the door's normal), carried by
+# the door: a lever handle or a small turn latch. Only on side-hinged doors.
+TURNING_HANDLES = ("lever", "latch")
 PANEL_STYLES = ("flat", "bevel", "shaker", "raised", "glass")
 
 Frame = tuple[np.ndarray, np.ndarray]
@@ -102,6 +105,77 @@ def placed_handle(rng, style, span, at, up, scale=1.0, normal=(0.0, 0.0, 1.0)):
     return S.orient(mesh, n, up, at), at + reach * n
 
 
+def turning_handle(rng: np.random.Generator, kind: str, at, to_hinge: float, rect) -> dict:
+    """A lever handle or a turn latch on a side-hinged door, in the front frame: its shaft at `at`
+    (3,) on the front face (z = at[2]), normal to it; `to_hinge` (+1 / -1) is the x direction
+    towards the hinge edge; rect (x0, x1, y0, y1) is the door's face, which the turning part never
+    leaves.
+
+    lever: a cabinet lever (grip 10-15 cm, shaft 8-12 mm, 30-45 mm off the face) pointing towards
+    the hinge; value 0 is level, positive presses the grip down, up to 40-60 degrees (less where the
+    tip would pass the door's bottom edge). latch: a turn latch (a wing 3-6 cm long on a short
+    shaft, level or upright at 0), positive turns its hinge-side (or top) end down (towards the
+    hinge), up to 60-90 degrees. A lever with no room to swing becomes a latch.
+
+    Returns dict(kind, mesh, axis, origin, limits, grasp (points, the grip first)).
+    """
+    x0, x1, y0, y1 = rect
+    at = np.asarray(at, dtype=np.float64)
+    sx = 1.0 if to_hinge > 0 else -1.0
+    hx, hy = at[0], at[1]
+    room_hinge = (x1 - hx) if sx > 0 else (hx - x0)
+    room_free = (hx - x0) if sx > 0 else (x1 - hx)
+    below, above = hy - y0, y1 - hy
+    z_axis = np.array([0.0, 0.0, 1.0])
+    if kind == "lever":
+        L = min(rng.uniform(0.10, 0.15), room_hinge - 0.02)
+        r = rng.uniform(0.004, 0.006)
+        so = rng.uniform(0.03, 0.045)
+        upper = np.deg2rad(rng.uniform(40.0, 60.0))
+        reach = L + r
+        if below - 0.005 < reach:  # the tip stays on the door (above its bottom edge)
+            upper = min(upper, float(np.arcsin(max(below - 0.005, 0.0) / reach)))
+        if L >= 0.07 and upper >= np.deg2rad(30.0):
+            mesh = S.lever_handle(L, r, rng.uniform(0.012, 0.02), so, segments=10)  # grip along +x
+            if sx < 0:
+                mesh = S.mirror(mesh, 0)
+            mesh = S.translate(mesh, at)
+            tip = at + (sx * 0.8 * L, 0.0, so + r)
+            axis = opening_axis(z_axis, at, tip, (0.0, -1.0, 0.0))  # pressing the grip down
+            return {
+                "kind": "lever",
+                "mesh": mesh,
+                "axis": axis,
+                "origin": at,
+                "limits": (0.0, upper),
+                "grasp": [tip, at + (sx * 0.45 * L, 0.0, so + r)],
+            }
+        kind = "latch"
+    if kind != "latch":
+        raise ValueError(f"turning handle must be one of {TURNING_HANDLES}, got {kind!r}")
+    room = min(room_hinge, room_free, below, above) - 0.008
+    Lw = float(np.clip(rng.uniform(0.03, 0.06), 0.025, max(0.025, 2.0 * room)))
+    wd, th = rng.uniform(0.012, 0.018), rng.uniform(0.006, 0.009)
+    so = rng.uniform(0.012, 0.02)
+    level = rng.random() < 0.6
+    mesh = S.merge(
+        S.cylinder(rng.uniform(0.01, 0.016), 0.003, 16, (0.0, 0.0, 0.0015), axis=z_axis),  # rose
+        S.cylinder(rng.uniform(0.004, 0.005), so, 10, (0.0, 0.0, so / 2), axis=z_axis),  # shaft
+        S.box((Lw, wd, th) if level else (wd, Lw, th), (0.0, 0.0, so + th / 2), bevel=0.3 * th, bevel_segments=1),
+    )
+    end = at + ((sx * 0.4 * Lw, 0.0, so + th / 2) if level else (0.0, 0.4 * Lw, so + th / 2))
+    push = (0.0, -1.0, 0.0) if level else (sx, 0.0, 0.0)
+    axis = opening_axis(z_axis, at, end, push)
+    return {
+        "kind": "latch",
+        "mesh": S.translate(mesh, at),
+        "axis": axis,
+        "origin": at,
+        "limits": (0.0, np.deg2rad(rng.uniform(60.0, 90.0))),
+        "grasp": [end, at + (0.0, 0.0, so + th)],
+    }
+
+
 # ------------------------------------------------------------------------------------ panels
 
 
@@ -172,7 +246,9 @@ def hinged_door(
     bottom/left, default the middle). extra: meshes in the front frame carried by the door (a
     window, door bins). body: a custom panel (centred at the origin, z from -t/2 to t/2) instead
     of `style`. hinge_offset: the hinge line stands this far in front of the front face (external
-    hinge knuckles). limits_deg: the upper limit is drawn from this range (degrees)."""
+    hinge knuckles). limits_deg: the upper limit is drawn from this range (degrees). handle_style
+    "lever" or "latch" (side hinges only): the handle is a part of its own carried by the door,
+    turning about its shaft (:func:`turning_handle`); the door's index is still what is returned."""
     x0, x1, y0, y1 = rect
     w, h = x1 - x0, y1 - y0
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
@@ -213,10 +289,18 @@ def hinged_door(
     body = S.translate(body if body is not None else panel(rng, w, h, t, style, pk), (cx, cy, z0 + t / 2))
     meshes = [body] + list(extra or [])
     grasp = [free, 0.5 * (free + np.array([hx, hy, zf]))]
+    turn = None
+    if handle_style in TURNING_HANDLES:
+        if not vertical:
+            raise ValueError(f"a {handle_style} goes on a side-hinged door, not one hinged at the {hinge}")
+        turn = turning_handle(rng, handle_style, (hx, hy, zf), -1.0 if hinge == "left" else 1.0, (x0, x1, y0, y1))
+        handle_style = "none"
     hm, hg = placed_handle(rng, handle_style, hs, (hx, hy, zf), up, handle_scale)
     if hm is not None:
         meshes.append(hm)
         grasp.insert(0, hg)
+    elif turn is not None:  # a person opens the door by its lever / latch
+        grasp.insert(0, turn["grasp"][0])
     elif pocket:
         grasp.insert(0, np.array([hx, hy, zf - 0.005]))
     # Free-edge corners region (a person may push the edge anywhere along it).
@@ -230,7 +314,16 @@ def hinged_door(
     origin, free_w, grasp_w = pts[0], pts[1], pts[2:]
     axis = opening_axis(vec[0], origin, free_w, vec[1])
     upper = np.deg2rad(rng.uniform(*limits_deg))
-    return asm.part(name, mesh, revolute(axis, origin, (0.0, upper)), grasp_w, parent, p_open=p_open)
+    door = asm.part(name, mesh, revolute(axis, origin, (0.0, upper)), grasp_w, parent, p_open=p_open)
+    if turn is not None:
+        # The lever / latch is a part of its own carried by the door, given in the door's closed frame;
+        # it rests at 0 (spring-returned level, latch shut), where the door's grasp point on it lies.
+        t_mesh, t_pts, t_vec = _place(
+            frame, turn["mesh"], np.vstack([turn["origin"], *turn["grasp"]]), turn["axis"][None]
+        )
+        joint = revolute(t_vec[0], t_pts[0], turn["limits"])
+        asm.part(asm.name(turn["kind"]), t_mesh, joint, t_pts[1:], door, value=0.0)
+    return door
 
 
 def sliding_door(

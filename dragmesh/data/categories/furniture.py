@@ -70,6 +70,7 @@ class _Ctx:
     handle_zone: str  # "top", "bottom", "middle": where door handles sit
     total_h: float
     base: list = field(default_factory=list)
+    door_hardware: str | None = None  # "lever" / "latch": side-hinged doors get it as a part of its own
 
     def name(self, kind: str) -> str:
         return self.asm.name(kind)
@@ -157,7 +158,7 @@ def _door(ctx: _Ctx, rect, hinge: str, name: str | None = None) -> None:
         ctx.front_t,
         hinge,
         style=ctx.door_style,
-        handle_style=ctx.handle_style,
+        handle_style=ctx.door_hardware or ctx.handle_style,
         handle_pos=_handle_pos(ctx, fr[2], fr[3]),
         pocket=ctx.pocket,
         limits_deg=_door_limits(ctx, rect, hinge),
@@ -214,7 +215,7 @@ def _cell(ctx: _Ctx, kind: str, rect) -> None:
                 ctx.front_t,
                 hinge,
                 style=ctx.door_style,
-                handle_style=ctx.handle_style,
+                handle_style=ctx.door_hardware or ctx.handle_style,
                 handle_pos=hp,
                 handle_inset=min(0.04, 0.15 * w),
                 pocket=ctx.pocket,
@@ -463,13 +464,21 @@ def cabinet(
 @register("StorageFurniture")
 def storage_furniture(rng: np.random.Generator) -> ArticulatedObject:
     """A cabinet-like storage unit with 1-12 doors, drawers, flaps or sliding doors (CATEGORIES.md:
-    0.4-2.0 m wide, 0.3-0.6 m deep, 0.4-2.2 m tall)."""
+    0.4-2.0 m wide, 0.3-0.6 m deep, 0.4-2.2 m tall). In about 30 % of units the side-hinged doors
+    carry a lever handle or a turn latch (a part of its own turning about the door's normal)
+    instead of a fixed pull."""
     asm = Assembly("StorageFurniture", rng)
     names = list(_KINDS)
     kind = choose(rng, names, [_KINDS[k][3] for k in names])
     (wl, wh), (hl, hh), (dl, dh), _ = _KINDS[kind]
     W, H, D = rng.uniform(wl, wh), rng.uniform(hl, hh), rng.uniform(dl, dh)
     st = _styles(rng, H, kind)
+    # About 30 % of units have lever handles (60 %) or turn latches on their side-hinged doors, parts
+    # of their own carried by the door. Drawn from a spawned generator so the main stream (and with it
+    # every unit without them) is as before.
+    hw = rng.spawn(1)[0]
+    if hw.random() < 0.3 and not st["pocket"]:
+        st["door_hardware"] = "lever" if hw.random() < 0.6 else "latch"
     # Support: carcass on the floor, on a plinth, or on legs / feet.
     support = choose(
         rng, ("none", "plinth", "legs", "tapered", "bun"), [3, 3, 2, 1, 1] if kind != "wall" else [1, 0, 0, 0, 0]
