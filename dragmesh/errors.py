@@ -39,3 +39,7 @@ class WeightsError(DragMeshError):
 
 class ExportError(DragMeshError):
     """An export cannot be written: unknown format, unwritable folder, encoder failure."""
+
+
+class OutputError(DragMeshError):
+    """Standard output cannot be written (a full device, a closed pipe)."""

@@ -108,10 +108,18 @@ def sweep(obstacle: Obstacle, joint: Joint, points: np.ndarray, direction: float
     Steps are chords of at most :data:`MAX_STEP_RAD` (revolute) or span / 24 (prismatic) unless
     ``steps`` is given; the first blocked step is bisected :data:`REFINE_ROUNDS` times.
     """
-    span = float(abs(span))
-    if span <= 0 or len(points) == 0 or obstacle.empty:
-        return Sweep(span, False)
+    return sweeps(obstacle, [(joint, direction, span)], points, steps)[0]
+
+
+def sweeps(obstacle: Obstacle, jobs: list[tuple[Joint, float, float]], points: np.ndarray,
+           steps: int | None = None) -> list[Sweep]:
+    """:func:`sweep` of the same ``points`` for several (joint, direction, span) ``jobs`` at once:
+    every job's steps go into one ray cast, and each bisection round into one more."""
+    out: list[Sweep | None] = [None] * len(jobs)
     points = np.asarray(points, dtype=np.float64)
+    live = [i for i, (_, _, span) in enumerate(jobs) if abs(float(span)) > 0]
+    if len(points) == 0 or obstacle.empty or not live:
+        return [Sweep(abs(float(span)), False) for _, _, span in jobs]
     centre = points.mean(axis=0)
     points = centre + (1.0 - CONTACT_SHRINK) * (points - centre)
     # Points already inside a closed piece of the base at rest (a drawer's bottom sunk into the
@@ -120,34 +128,63 @@ def sweep(obstacle: Obstacle, joint: Joint, points: np.ndarray, direction: float
     embedded = obstacle.inside(points)
     if embedded.any() and not embedded.all():
         points = points[~embedded]
-    if steps is None:
-        steps = int(np.ceil(span / MAX_STEP_RAD)) if joint.is_revolute else 24
-    steps = max(1, steps)
-    sign = 1.0 if direction >= 0 else -1.0
-    values = sign * np.linspace(0.0, span, steps + 1)
-    poses = _poses(joint, points, values)  # (steps + 1, N, 3)
-    # Every step's segments in one ray cast.
-    start, end = poses[:-1].reshape(-1, 3), poses[1:].reshape(-1, 3)
-    crossed = obstacle.crossings(start, end).reshape(steps, len(points))
-    ever = np.cumsum(crossed, axis=0) > 0  # a point that crossed stays in collision
-    limit = max(1, int(np.ceil(BLOCKED_FRACTION * len(points))))
-    blocked_steps = np.flatnonzero(ever.sum(axis=1) > limit)
-    if len(blocked_steps) == 0:
-        return Sweep(span, False)
-    k = int(blocked_steps[0])
-    # Bisect inside step k: points already in collision before it stay counted.
-    before = ever[k - 1] if k > 0 else np.zeros(len(points), dtype=bool)
-    lo, hi = abs(values[k]), abs(values[k + 1])
-    base_pose = poses[k]
-    for _ in range(REFINE_ROUNDS):
-        mid = 0.5 * (lo + hi)
-        end_mid = _poses(joint, points, np.array([sign * mid]))[0]
-        hit = before | obstacle.crossings(base_pose, end_mid)
-        if hit.sum() > limit:
-            hi = mid
-        else:
-            lo = mid
-    return Sweep(lo, True)
+    n = len(points)
+    limit = max(1, int(np.ceil(BLOCKED_FRACTION * n)))
+    plans, starts, ends = {}, [], []
+    for i in live:
+        joint, direction, span = jobs[i]
+        span = abs(float(span))
+        k = steps if steps is not None else (int(np.ceil(span / MAX_STEP_RAD)) if joint.is_revolute else 24)
+        k = max(1, k)
+        sign = 1.0 if direction >= 0 else -1.0
+        values = sign * np.linspace(0.0, span, k + 1)
+        poses = _poses(joint, points, values)  # (k + 1, N, 3)
+        plans[i] = (joint, sign, span, values, poses)
+        starts.append(poses[:-1].reshape(-1, 3))
+        ends.append(poses[1:].reshape(-1, 3))
+    crossed_all = obstacle.crossings(np.concatenate(starts), np.concatenate(ends))
+    refine = {}  # job -> [lo, hi, pose at lo's step, points in collision before it]
+    offset = 0
+    for i in live:
+        joint, sign, span, values, poses = plans[i]
+        k = len(values) - 1
+        crossed = crossed_all[offset: offset + k * n].reshape(k, n)
+        offset += k * n
+        ever = np.cumsum(crossed, axis=0) > 0  # a point that crossed stays in collision
+        blocked_steps = np.flatnonzero(ever.sum(axis=1) > limit)
+        if len(blocked_steps) == 0:
+            out[i] = Sweep(span, False)
+            continue
+        b = int(blocked_steps[0])
+        # Bisect inside step b: points already in collision before it stay counted.
+        before = ever[b - 1] if b > 0 else np.zeros(n, dtype=bool)
+        refine[i] = [abs(values[b]), abs(values[b + 1]), poses[b], before]
+    for _ in range(REFINE_ROUNDS if refine else 0):
+        order = list(refine)
+        mids = [0.5 * (refine[i][0] + refine[i][1]) for i in order]
+        ends = [_poses(plans[i][0], points, np.array([plans[i][1] * m]))[0] for i, m in zip(order, mids)]
+        hit = obstacle.crossings(np.concatenate([refine[i][2] for i in order]), np.concatenate(ends)).reshape(len(order), n)
+        for row, (i, m) in enumerate(zip(order, mids)):
+            if (refine[i][3] | hit[row]).sum() > limit:
+                refine[i][1] = m
+            else:
+                refine[i][0] = m
+    for i, (lo, _, _, _) in refine.items():
+        out[i] = Sweep(float(lo), True)
+    return [o if o is not None else Sweep(abs(float(jobs[i][2])), False) for i, o in enumerate(out)]
+
+
+def line_contacts(obstacle: Obstacle, joints: list[Joint], part_points: np.ndarray, samples: int = 9) -> list[float]:
+    """:func:`line_contact` of several hinge lines in one distance query."""
+    if not joints:
+        return []
+    lines = []
+    for joint in joints:
+        t = (part_points - joint.origin) @ joint.axis
+        along = np.linspace(t.min(), t.max(), samples) if len(t) else np.zeros(samples)
+        lines.append(joint.origin + along[:, None] * joint.axis)
+    d = obstacle.distance(np.concatenate(lines)).reshape(len(joints), -1)
+    return [float(x) for x in d.min(axis=1)]
 
 
 def line_contact(obstacle: Obstacle, joint: Joint, part_points: np.ndarray, samples: int = 9) -> float:

@@ -2,7 +2,7 @@ import numpy as np
 import trimesh
 
 from dragmesh.geometry.joints import Joint
-from dragmesh.physics import Obstacle, line_contact, sweep
+from dragmesh.physics import Obstacle, Sweep, line_contact, line_contacts, sweep, sweeps
 
 
 def wall():
@@ -49,3 +49,16 @@ def test_line_contact_is_small_where_the_hinge_touches_the_base():
     near = Joint("revolute", (0, 1, 0), (0.5, 0, 0))
     far = Joint("revolute", (0, 1, 0), (0.0, 0, 0))
     assert line_contact(ob, near, pts) < 0.01 < 0.4 < line_contact(ob, far, pts)
+
+
+def test_batched_sweeps_and_contacts_equal_one_at_a_time():
+    ob = wall()
+    pts = np.random.default_rng(1).uniform(-0.1, 0.1, (120, 3))
+    slide = Joint("prismatic", (1, 0, 0), (0, 0, 0))
+    hinge = Joint("revolute", (0, 0, 1), (0.0, -0.2, 0))
+    jobs = [(slide, +1.0, 1.0), (slide, -1.0, 1.0), (hinge, +1.0, np.pi), (hinge, -1.0, np.pi), (hinge, 1.0, 0.0)]
+    together = sweeps(ob, jobs, pts)
+    alone = [sweep(ob, j, pts, d, s) for j, d, s in jobs]
+    assert [(a.free, a.blocked) for a in together] == [(a.free, a.blocked) for a in alone]
+    assert together[0].blocked and not together[1].blocked and together[4] == Sweep(0.0, False)
+    assert line_contacts(ob, [slide, hinge], pts) == [line_contact(ob, slide, pts), line_contact(ob, hinge, pts)]

@@ -8,17 +8,18 @@ inference's runners-up are drawn as see-through ghosts and listed in the panel; 
 click on the list) pick one, and the drag is re-played on it. A carried part (a handle) drags its
 carrier. Shift+click (press and release without moving) on a part puts it in the selected part's
 group, or takes it out again: a group (a door in loose pieces) moves, shows and exports as one part.
-In hinge mode (H) a click on a part makes its nearest box edge the hinge. The base (the part the others move
+In hinge mode (H) a click on a part makes its nearest box edge the hinge; in pivot mode (P) a drag in the
+view moves the selected hinge's line, landing on the part's box edges near it. The base (the part the others move
 against, :func:`viewer.session.find_base`) is never grabbed: a press on it says so and orbits.
 Left-drag on the background (or with Shift/Ctrl/Alt anywhere) orbits, right or middle drag pans, the
 wheel zooms; while the camera moves a heavy mesh is drawn from lighter stand-ins (:mod:`viewer.lod`).
 
 Keys: F frame all, Home reset view, 1 / 3 / 7 (or the keypad's) front / side / top (with Ctrl: back /
 other side / bottom) -- but 1 / 2 / 3 pick a candidate joint while the selected part has some --,
-A snap the axis to the next box axis, H hinge mode, L type the limits, G hide / show the ghosts,
+A snap the axis to the next box axis, H hinge mode, P pivot mode, L type the limits, G hide / show the ghosts,
 Ctrl+Z undo (also Z, U),
 Ctrl+Shift+Z or Ctrl+Y redo, Shift+F flip the axis, R reset the part, B make the selected part the
-base, S resample, E export, Space play, O or Ctrl+O open, Escape leave the limit entry / hinge mode /
+base, S resample, E export, Space play, O or Ctrl+O open, Escape leave the limit entry / hinge or pivot mode /
 recent-files menu (else quit), Q quit. Dropping a file on the window opens it.
 
 Nothing a user does may crash the window: failures of the pipeline or the loader become a red
@@ -158,6 +159,9 @@ class ViewerApp:
         self.hovered: int | None = None
         self.mode: str | None = None
         self.hinge_mode = False  # the next click on a part puts its hinge on the nearest box edge
+        self.pivot_mode = False  # drags in the view move the selected hinge's line (key P)
+        self._pivot_pushed = False
+        self._pivot_label = None
         self.show_ghosts = True  # the candidates' ghosts (G hides and shows them)
         self._swallow_text = False  # the key that focused an entry also sends its character
         self._drag_cursor = None  # the last (x, y) of a part drag, window pixels
@@ -624,6 +628,61 @@ class ViewerApp:
                                   f"{np.degrees(lo):.0f}° to {np.degrees(hi):.0f}° (type other limits in the panel).")
         self._guard(run)
 
+    def toggle_pivot(self) -> None:
+        """Key P: the selected hinged part waits in the pose in the file and drags in the view move
+        its hinge line (its direction kept) through the point of the part under the cursor, landing on
+        the part's box edges near it; P or Escape leaves and re-plays the drag on the moved line."""
+        picked = self._joint_state()
+        if not self.pivot_mode and (picked is None or not picked[1].joint.is_revolute):
+            self.show_message("Pivot: select a part with a hinge first (drag it, or pick a hinge).", error=True)
+            return
+        self.pivot_mode = not self.pivot_mode
+        self.hinge_mode = False
+        self.record("mode", pivot=self.pivot_mode)
+        if self.pivot_mode:
+            self._pivot_label = label = picked[0]
+            self.session.show_rest(label)
+            self.show_message("Pivot mode: drag on the part to move its hinge line; it lands on the part's "
+                              "edges (P or Escape leaves).")
+        elif self._pivot_label is not None:
+            label, self._pivot_label = self._pivot_label, None
+            self._guard(lambda: self._replayed(label))
+        self.dirty = True
+        self.refresh_panel()
+
+    def _replayed(self, label: int) -> None:
+        joint = self.session.replay(label)
+        if joint is None:
+            return
+        self._edited("replay", label, "pivot")
+        o = joint.origin
+        if not self.session.parts[label].warning:
+            self.show_message(f"{self.part_name(label)} turns about the line through "
+                              f"({o[0]:.3g}, {o[1]:.3g}, {o[2]:.3g}).")
+
+    def pivot_to(self, x: float, y: float, first: bool = False) -> None:
+        """A drag in pivot mode: the hinge line through the point of the part under the cursor
+        (off the part: through the point under it in the plane facing the camera through the line)."""
+        picked = self._joint_state()
+        if picked is None or not picked[1].joint.is_revolute:
+            self.pivot_mode = False
+            return
+        label, state = picked
+        hit = self.pick(x, y)
+        if hit is not None and self.session.mover(hit.part) == label:
+            point = hit.point
+        else:
+            point = self.camera.depth_plane_point(state.joint.origin, *self.to_camera(x, y))
+
+        def run():
+            if first:
+                self.session.push()
+            joint = self.session.set_pivot(label, point, shown=True, replay=False)
+            self.record("pivot", part=label, name=self.part_name(label), origin=joint.origin, axis=joint.axis)
+            self.dirty = True
+            self.refresh_panel()
+        self._guard(run)
+
     def focus_limits(self) -> None:
         """Key L: type the limits (lower, Tab, upper, Return)."""
         if self._joint_state() is None:
@@ -784,6 +843,8 @@ class ViewerApp:
         """Write every articulated part to the output folder, in the background."""
         formats = formats or self.options.export_formats
         out_dir = out_dir or self.options.out_dir
+        if self.pivot_mode:
+            self.toggle_pivot()  # the part waits at rest while its pivot is edited: re-play first
         if not self.session.articulated():
             self.show_message("Nothing to export yet: drag a part and release it.", error=True)
             return
@@ -902,6 +963,10 @@ class ViewerApp:
             self.mode = None
             self.hinge_at(x, y)
             return
+        if button == mouse.LEFT and not orbit_mods and self.pivot_mode:
+            self.mode = "pivot"
+            self._pivot_pushed = False
+            return
         if button == mouse.LEFT and not orbit_mods:
             hit = self.pick(x, y)
             if hit is not None and self.session.is_base(hit.part):
@@ -948,6 +1013,11 @@ class ViewerApp:
             self.panel.drag(x, y)
         elif self.mode == "part":
             self.drag_part(x, y)
+            return
+        elif self.mode == "pivot":
+            if self.moved:
+                self.pivot_to(x, y, first=not self._pivot_pushed)
+                self._pivot_pushed = True
             return
         else:
             return
@@ -1000,6 +1070,15 @@ class ViewerApp:
             self.dirty = True
         if mode == "panel":
             self.panel.release()
+            return
+        if mode == "pivot":
+            picked = self._joint_state()
+            if picked is not None and self._pivot_pushed:
+                label, state = picked
+                o = state.joint.origin
+                self._edited("edit", label, "pivot")
+                self.show_message(f"{self.part_name(label)}'s hinge line runs through ({o[0]:.3g}, {o[1]:.3g}, "
+                                  f"{o[2]:.3g}); P or Escape re-plays the drag on it.")
             return
         if mode == "orbit" and self._press_locked:
             return
@@ -1074,7 +1153,8 @@ class ViewerApp:
             key.HOME: lambda: self.set_view("home"), key.NUM_HOME: lambda: self.set_view("home"),
             key.SPACE: self.toggle_play, key.R: self.reset, key.Z: self.undo, key.U: self.undo,
             key.S: self.sample_again, key.E: self.export, key.O: self.open_dialog, key.B: self.make_base,
-            key.A: self.snap_axis, key.H: self.toggle_hinge, key.L: self.focus_limits, key.G: self.toggle_ghosts,
+            key.A: self.snap_axis, key.H: self.toggle_hinge, key.L: self.focus_limits,
+            key.P: self.toggle_pivot, key.G: self.toggle_ghosts,
         }.get(symbol)
 
     def _candidates(self) -> tuple:
@@ -1093,6 +1173,9 @@ class ViewerApp:
             return pyglet.event.EVENT_HANDLED
         if symbol == key.ESCAPE and self.hinge_mode:
             self.toggle_hinge()
+            return pyglet.event.EVENT_HANDLED
+        if symbol == key.ESCAPE and self.pivot_mode:
+            self.toggle_pivot()
             return pyglet.event.EVENT_HANDLED
         if symbol == key.ESCAPE and self.panel.menu_open:
             self.panel.toggle_recent(False)

@@ -32,7 +32,7 @@ VIEW_CHOICES = (("Front", "front"), ("Side", "right"), ("Top", "top"), ("Fit", "
 HELP = (
     "Drag a part: it moves along its joint",
     "Background: orbit · right: pan · wheel: zoom",
-    "1 2 3 pick a joint · A snap axis · H hinge · L limits",
+    "1 2 3 joint · A axis · H hinge · P pivot · L limits",
     "F frame all · Home reset · 1 3 7 front/side/top",
     "Ctrl+Z undo · Ctrl+Shift+Z redo · Space play",
     "Shift+F flip · R reset part · B base · E export",

@@ -59,6 +59,11 @@ HINGE_RANGE = np.deg2rad(100.0)
 SWEEP_POINTS = 256
 
 
+# A pivot dragged within this fraction of the part's box diagonal of a box edge along the axis
+# lands on that edge (where hinges are).
+PIVOT_SNAP = 0.04
+
+
 def find_base(mesh: PartMesh) -> int | None:
     """The label of the part that does not move (the microwave's body), or None for a single part.
 
@@ -784,6 +789,69 @@ class Session:
         up, _ = self._sweeps(label, joint, reach)
         upper = up.free if up.blocked and up.free > np.radians(5.0) else reach
         self._edited(label, Joint("revolute", joint.axis, joint.origin, (0.0, float(upper))), "hinge")
+        return state.joint
+
+    def set_pivot(self, label: int, point: np.ndarray, snap: float = PIVOT_SNAP, shown: bool = False,
+                  replay: bool = True) -> Joint:
+        """Move the hinge line, keeping its direction, so it passes through ``point`` (3,): a point
+        of the part in the pose in the file, or with ``shown`` as the part is shown (the point of
+        the part that is there; the line of a hinge itself does not move as it turns). Within
+        ``snap`` times the part's box diagonal of an edge of the part's box that runs along the
+        axis, it lands on that edge. The limits stay; the drag is re-played on the moved line, the
+        axis turned round if the last drag now asks for the other way (without ``replay`` the part
+        waits in the pose in the file, as the viewer shows it while the pivot is dragged, until
+        :meth:`replay`)."""
+        label = self.mover(label)
+        state = self.parts[label]
+        j = state.joint
+        if j is None or not j.is_revolute:
+            raise InputError("only a hinge has a pivot to move: drag the part first, or set a revolute joint")
+        point = np.asarray(point, dtype=np.float64)
+        if point.shape != (3,) or not np.isfinite(point).all():
+            raise InputError("the pivot must be a finite 3D point")
+        if shown:
+            pose = self.transform(label)
+            point = pose[:3, :3].T @ (point - pose[:3, 3])
+        r = point - j.origin
+        origin = j.origin + r - (r @ j.axis) * j.axis
+        centre, axes, ext = self.part_box(label)
+        best = None
+        for middle, direction, _ in partinfo.box_edges(centre, axes, ext):
+            if abs(direction @ j.axis) < np.cos(np.radians(2.0)):
+                continue
+            q = origin - middle
+            d = float(np.linalg.norm(q - (q @ j.axis) * j.axis))
+            if best is None or d < best[0]:
+                best = (d, middle)
+        if best is not None and best[0] <= snap * float(np.linalg.norm(ext)):
+            q = best[1] - j.origin
+            origin = j.origin + q - (q @ j.axis) * j.axis
+        joint = Joint(j.type, j.axis, origin, j.limits)
+        if not replay:
+            self.show_rest(label)
+            state.joint, state.choice, state.edited = joint, None, "pivot"
+            return joint
+        # The line moved past the grab (a hinge dragged to the other edge): the part still opens the
+        # way it was dragged.
+        self._edited(label, self._signed(state, joint), "pivot")
+        return state.joint
+
+    def show_rest(self, label: int) -> None:
+        """Put the part in the pose in the file (its joint and last drag kept), e.g. while its pivot
+        is edited; :meth:`replay` puts it back where the drag asked."""
+        state = self.parts[self.mover(label)]
+        self.freeze_frame()
+        state.result = None
+        state.value = float(state.joint.clamp(0.0)) if state.joint is not None else 0.0
+
+    def replay(self, label: int) -> Joint | None:
+        """Re-play the part's last drag on its joint (the axis turned round if the drag now asks for
+        the other way) and generate the trajectory again."""
+        label = self.mover(label)
+        state = self.parts[label]
+        if state.joint is None:
+            return None
+        self._edited(label, self._signed(state, state.joint), state.edited or "pivot")
         return state.joint
 
     # -- physics -------------------------------------------------------------------------------

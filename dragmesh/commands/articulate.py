@@ -23,15 +23,25 @@ every job succeeded and 2 otherwise.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
 import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
 
-from dragmesh.errors import DragMeshError, InputError
+import numpy as np
+
+from dragmesh.errors import DragMeshError, InputError, OutputError
+from dragmesh.io.values import (
+    MAX_FRAMES,
+    MAX_SAMPLES,
+    as_int,
+    check_frames,
+    check_samples,
+    check_seed,
+)
 
 # Mesh files kept loaded during a batch (jobs on the same file reuse it); bounded so memory stays flat.
 MESH_CACHE_SIZE = 4
@@ -59,15 +69,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--part", metavar="NAME_OR_LABEL", nargs="+", action="extend",
                         help="the moving part: node/group name or label number (several move together)")
     parser.add_argument("--labels", metavar="FILE", help="part labels per vertex or per face (.npy or text)")
-    parser.add_argument("--label", metavar="K", type=int, action="append",
+    parser.add_argument("--label", metavar="K", type=option(lambda v: as_int(v, "label", -(2**62), 2**62)),
+                        action="append",
                         help="with --labels: the label value of the moving part (repeatable)")
     parser.add_argument("--drag-point", metavar="X,Y,Z", help="a point on the part (mesh coordinates)")
     parser.add_argument("--drag-vector", metavar="DX,DY,DZ", help="the drag (mesh units)")
     parser.add_argument("--up", metavar="X,Y,Z", help="the mesh's up direction (default 0,1,0; or +z, -y...)")
     parser.add_argument("--joint-type", choices=("revolute", "prismatic"), help="override the joint type")
-    parser.add_argument("--frames", type=int, default=16, help="frames of the trajectory (default 16)")
-    parser.add_argument("--samples", type=int, default=1, help="trajectories to sample (default 1)")
-    parser.add_argument("--seed", type=int, default=0,
+    parser.add_argument("--frames", type=option(check_frames), default=16,
+                        help=f"frames of the trajectory, 2 to {MAX_FRAMES} (default 16)")
+    parser.add_argument("--samples", type=option(check_samples), default=1,
+                        help=f"trajectories to sample, 1 to {MAX_SAMPLES} (default 1)")
+    parser.add_argument("--seed", type=option(check_seed), default=0,
                         help="seed of the drawn trajectory samples (default 0; the joint does not depend on it)")
     parser.add_argument("--out", metavar="DIR", help="folder for the exports (default: current folder)")
     parser.add_argument("--export", metavar="FORMATS",
@@ -83,8 +96,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--jobs", metavar="FILE.jsonl", help="run a batch of jobs, one JSON object per line")
     parser.add_argument("--no-progress", action="store_true", help="batch: no progress bar")
+    parser.add_argument("--allow-outside-paths", action="store_true",
+                        help="let a URDF read mesh files outside its own folder (refused by default)")
     add_model_arguments(parser)
     parser.set_defaults(func=run)
+
+
+def option(check):
+    """An argparse ``type`` from a check of :mod:`dragmesh.io.values`: its InputError becomes the
+    usual one-line argparse error."""
+    def convert(text: str):
+        try:
+            return check(text)
+        except InputError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    convert.__name__ = getattr(check, "__name__", "value")
+    return convert
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
@@ -117,6 +145,13 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dragmesh.io.urdf import outside_paths_allowed
+
+    with outside_paths_allowed(getattr(args, "allow_outside_paths", False)):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.jobs:
         if args.mesh:
             raise InputError("give either MESH or --jobs FILE, not both")
@@ -125,47 +160,48 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("give a MESH file (or --jobs FILE.jsonl)")
     job = {key: getattr(args, key) for key in JOB_KEYS if hasattr(args, key)}
     result, written = run_job(pipeline_from(args), job, args)
-    if args.json:
-        print(json.dumps(result.to_dict()))
-    else:
-        print(summary(result, written))
+    emit(json.dumps(result.to_dict()) if args.json else summary(result, written))
     return 0
 
 
-def _job_value(job: dict, key: str, default: Any = None) -> Any:
-    for k in (key, key.replace("_", "-")):
-        if k in job and job[k] is not None:
-            return job[k]
-    return default
+def emit(line: str) -> None:
+    """Print ``line`` on stdout and flush it; a full or closed stdout is an OutputError (one line)."""
+    try:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    except OSError as exc:
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
 
 
 def run_job(pipeline, job: dict, args: argparse.Namespace, cache: OrderedDict | None = None):
-    """Run one job (a dict of option values) -> (ArticulationResult, {format: [paths]})."""
-    from dragmesh.normalize import parse_up
+    """Run one job (a dict of option values) -> (ArticulationResult, {format: [paths]}).
 
-    mesh = _job_value(job, "mesh")
+    Every value is checked first by :func:`dragmesh.io.values.check_job` (the validation layer the
+    API shares), so a value of the wrong type or out of range is one line naming its key."""
+    from dragmesh.io.values import check_job
+
+    job = check_job({k.replace("-", "_"): v for k, v in job.items()})
+    mesh = job.get("mesh")
     if not mesh:
         raise InputError("job has no mesh")
-    labels = _job_value(job, "labels")
-    up = _job_value(job, "up")
-    if isinstance(up, str):
-        up = parse_up(up)
-    part = _job_value(job, "part")
-    label = _job_value(job, "label")
+    labels = job.get("labels")
+    up = job.get("up")
+    part = job.get("part")
+    label = job.get("label")
     if label is not None:
         if labels is None:
             raise InputError("--label needs --labels FILE")
-        label = label if isinstance(label, list) else [label]
-        part = list(part or []) + [f"part_{int(k)}" for k in label]
+        part = (list(part) if isinstance(part, (list, tuple)) else [] if part is None else [part])
+        part += [f"part_{k}" for k in label]
     if not part:
         raise InputError("give the moving part: --part NAME_OR_LABEL (or --labels FILE --label K)")
     for key in ("drag_point", "drag_vector"):
-        if _job_value(job, key) is None:
+        if job.get(key) is None:
             raise InputError(f"give --{key.replace('_', '-')} X,Y,Z")
 
     # Validate the export request before any work, so a bad format costs nothing and writes nothing.
-    out = _job_value(job, "out")
-    formats = _job_value(job, "export")
+    out = job.get("out")
+    formats = job.get("export")
     if out is not None or formats is not None:
         from dragmesh.export import parse_formats, prepare_dir
 
@@ -176,9 +212,9 @@ def run_job(pipeline, job: dict, args: argparse.Namespace, cache: OrderedDict | 
     loaded = _cached_mesh(pipeline, cache, mesh, labels, up)
     load_ms = (time.perf_counter() - start) * 1e3
     result = pipeline.articulate(
-        loaded, part, _job_value(job, "drag_point"), _job_value(job, "drag_vector"),
-        joint=_job_value(job, "joint"), joint_type=_job_value(job, "joint_type"),
-        frames=_int(job, "frames", 16), samples=_int(job, "samples", 1), seed=_int(job, "seed", 0),
+        loaded, part, job["drag_point"], job["drag_vector"],
+        joint=job.get("joint"), joint_type=job.get("joint_type"),
+        frames=job.get("frames", 16), samples=job.get("samples", 1), seed=job.get("seed", 0),
     )
     # The mesh was loaded (or found in the cache) here, not in the pipeline: report that time.
     result.timing_ms["load"] = load_ms
@@ -186,24 +222,20 @@ def run_job(pipeline, job: dict, args: argparse.Namespace, cache: OrderedDict | 
     written: dict = {}
     if formats is not None:
         start = time.perf_counter()
-        written = result.export(out, formats, stem=_job_value(job, "name"), fps=float(getattr(args, "fps", 12.0)),
+        written = result.export(out, formats, stem=job.get("name"), fps=float(getattr(args, "fps", 12.0)),
                                 loop=getattr(args, "loop", None), size=getattr(args, "size", (640, 480)))
         result.timing_ms["export"] = (time.perf_counter() - start) * 1e3
     return result, written
 
 
-def _int(job: dict, key: str, default: int) -> int:
-    value = _job_value(job, key, default)
-    try:
-        if isinstance(value, bool) or float(value) != int(value):
-            raise ValueError
-        return int(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{key} must be an integer, got {value!r}") from None
-
-
 def _cached_mesh(pipeline, cache: OrderedDict | None, mesh: str, labels, up):
-    key = (str(mesh), None if labels is None else str(labels), None if up is None else tuple(float(x) for x in up))
+    if labels is None or not isinstance(labels, (list, np.ndarray)):
+        label_key = None if labels is None else str(labels)
+    elif isinstance(labels, np.ndarray):  # by content: an id() could be reused by the next job's list
+        label_key = (str(labels.dtype), labels.shape, hashlib.sha1(labels.tobytes()).hexdigest())
+    else:
+        label_key = hashlib.sha1(json.dumps(labels, default=str).encode()).hexdigest()
+    key = (str(mesh), label_key, None if up is None else tuple(float(x) for x in up))
     if cache is not None and key in cache:
         cache.move_to_end(key)
         return cache[key]
@@ -242,6 +274,8 @@ def run_batch(args: argparse.Namespace, pipeline) -> int:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise InputError(f"cannot read jobs file {str(path)!r}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"jobs file {str(path)!r} is not UTF-8 text (byte {exc.start})") from None
     numbered = [(i + 1, line) for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")]
     defaults = {key: getattr(args, key) for key in JOB_KEYS if getattr(args, key, None) is not None}
     cache: OrderedDict = OrderedDict()
@@ -253,6 +287,8 @@ def run_batch(args: argparse.Namespace, pipeline) -> int:
                 job = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(f"not a JSON object: {exc.msg} at column {exc.colno}") from None
+            except RecursionError:
+                raise InputError("not a usable JSON object: nested too deeply") from None
             if not isinstance(job, dict):
                 raise InputError(f"not a JSON object: got {type(job).__name__}")
             unknown = sorted(set(k.replace("-", "_") for k in job) - set(JOB_KEYS))
@@ -263,15 +299,17 @@ def run_batch(args: argparse.Namespace, pipeline) -> int:
                 doc = {"line": number, "ok": True, **result.to_dict()}
                 if written:
                     doc["files"] = [str(p) for paths in written.values() for p in paths]
-                print(json.dumps(doc), flush=True)
+                emit(json.dumps(doc))
             del result, written
+        except OutputError:
+            raise  # stdout is gone: no later job could report either
         except Exception as exc:  # noqa: BLE001 - a batch reports every failing job and goes on
             text = str(exc).splitlines()[0] if str(exc) else ""
             message = text if isinstance(exc, DragMeshError) else f"internal error ({type(exc).__name__}: {text})"
             failures.append((number, message))
             bar.write(f"dragmesh: job at line {number} failed: {message}", file=sys.stderr)
             if args.json:
-                print(json.dumps({"line": number, "ok": False, "error": message}), flush=True)
+                emit(json.dumps({"line": number, "ok": False, "error": message}))
     bar.close()
     done = len(numbered) - len(failures)
     print(f"dragmesh: {done} of {len(numbered)} jobs succeeded, {len(failures)} failed"

@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--runs", type=int, default=30, help="timed runs (default 30)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed runs first (default 3)")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
-    parser.add_argument("--frames", type=int, default=16)
+    parser.add_argument("--frames", type=_frames_option(), default=16)
     parser.add_argument("--export", default="glb,npz,json", metavar="FORMATS",
                         help="formats written in the export stage (default glb,npz,json; 'none' to skip)")
     parser.add_argument("--no-paper", action="store_true", help="skip the paper-sized configuration")
@@ -85,9 +85,11 @@ def run(args: argparse.Namespace) -> int:
     from dragmesh.export import parse_formats
     from dragmesh.pipeline import DragMesh, as_vector3
 
-    torch.set_num_threads(args.threads)
     if args.runs < 1:
         raise InputError(f"--runs must be at least 1, got {args.runs}")
+    if not 1 <= args.threads <= 1024 or args.warmup < 0:
+        raise InputError(f"--threads must be from 1 to 1024 and --warmup at least 0, got {args.threads} and {args.warmup}")
+    torch.set_num_threads(args.threads)
     if args.mesh is None:
         mesh_path = str(example_path())
         part, point, vector = DRAGS[0]
@@ -160,3 +162,11 @@ def format_report(report: dict[str, Any]) -> str:
     lines += ["", f"inference = joint + motion + projection: {p50:.2f} ms p50 ({verdict} the {TARGET_MS:g} ms target)"]
     lines += report["notes"]
     return "\n".join(lines)
+
+
+def _frames_option():
+    """--frames checked by the shared validation layer (dragmesh.io.values): 2 to MAX_FRAMES."""
+    from dragmesh.commands.articulate import option
+    from dragmesh.io.values import check_frames
+
+    return option(check_frames)

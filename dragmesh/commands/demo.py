@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--formats", metavar="FORMATS", default=None,
                         help="comma-separated export formats (default: all,mjcf,usd; mjcf and usd only "
                         "when the sim extra is installed)")
-    parser.add_argument("--frames", type=int, default=16, help="frames of each trajectory (default 16)")
+    parser.add_argument("--frames", type=_frames_option(), default=16, help="frames of each trajectory (default 16)")
     parser.add_argument("--size", metavar="WxH", type=parse_size, default=(640, 480),
                         help="video size in pixels (default 640x480)")
     parser.set_defaults(func=run)
@@ -92,3 +92,11 @@ def _rel(path: Path, out: Path) -> str:
 
 def _vec(v) -> str:
     return "(" + ", ".join(f"{x:.3f}" for x in v) + ")"
+
+
+def _frames_option():
+    """--frames checked by the shared validation layer (dragmesh.io.values): 2 to MAX_FRAMES."""
+    from dragmesh.commands.articulate import option
+    from dragmesh.io.values import check_frames
+
+    return option(check_frames)

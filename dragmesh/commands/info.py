@@ -34,11 +34,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "axis (default 0,1,0)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--allow-outside-paths", action="store_true",
+                        help="let a URDF read mesh files outside its own folder (refused by default)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    mesh = load_mesh(args.mesh, labels=args.labels, up=parse_up(args.up))
+    mesh = load_mesh(args.mesh, labels=args.labels, up=parse_up(args.up),
+                     allow_outside_paths=getattr(args, "allow_outside_paths", False))
     info = describe(mesh)
     print(json.dumps(info, indent=2) if args.json else format_table(info))
     return 0

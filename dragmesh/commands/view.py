@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--up", metavar="X,Y,Z", help="the mesh's up direction (default 0,1,0; or +z, -y...)")
     parser.add_argument("--size", metavar="WxH", type=parse_window_size, default=(1280, 800),
                         help="window size in pixels (default 1280x800)")
-    parser.add_argument("--frames", type=int, default=16, help="frames of each trajectory (default 16)")
+    parser.add_argument("--frames", type=_frames_option(), default=16, help="frames of each trajectory (default 16)")
     parser.add_argument("--fps", type=float, default=12.0, help="playback speed (default 12)")
     parser.add_argument("--out", metavar="DIR", default="dragmesh_out",
                         help="folder the export buttons write to (default ./dragmesh_out)")
@@ -90,3 +90,11 @@ def run(args: argparse.Namespace) -> int:
         pipeline={"weights_dir": args.weights, "joint_model": args.joint_model, "motion_model": args.motion_model},
     )
     return run_viewer(options)
+
+
+def _frames_option():
+    """--frames checked by the shared validation layer (dragmesh.io.values): 2 to MAX_FRAMES."""
+    from dragmesh.commands.articulate import option
+    from dragmesh.io.values import check_frames
+
+    return option(check_frames)

@@ -67,14 +67,15 @@ class Case:
         return float(np.linalg.norm(np.ptp(self.vertices, axis=0)))
 
 
-def case_of(sample, exact: bool = False) -> Case:
-    """The Case of a benchmark sample with its mesh (``build_bench(keep_mesh=True)``)."""
+def case_of(sample, exact: bool = False, split: str = "original") -> Case:
+    """The Case of a benchmark sample with its mesh (``build_bench(keep_mesh=True)``); ``split``
+    names the benchmark split that says which categories are held out."""
     from dragmesh.data.splits import is_held_out
 
     s = sample.exact_variant() if exact else sample
     return Case(np.asarray(s.vertices, float), np.asarray(s.faces), np.asarray(s.moving_faces, bool),
                 np.asarray(s.up, float), np.asarray(s.drag_point_mesh, float), np.asarray(s.drag_vector_mesh, float),
-                s.joint_mesh(), s.category, is_held_out(s.category))
+                s.joint_mesh(), s.category, is_held_out(s.category, split))
 
 
 # ------------------------------------------------------------------------------ nuisances
@@ -322,18 +323,18 @@ def _progress(text: str) -> None:
     print(f"dragmesh eval trust: {text}", file=sys.stderr, flush=True)
 
 
-def accuracy(samples, preds: dict) -> dict:
+def accuracy(samples, preds: dict, split: str = "original", oracle: bool = True) -> dict:
     from dragmesh.pipeline import AnalyticMotionGenerator, DragMesh
 
     out = {}
-    for name, predictor in list(preds.items()) + [("truth (oracle)", None)]:
+    for name, predictor in list(preds.items()) + ([("truth (oracle)", None)] if oracle else []):
         # The oracle is the true joint given to the pipeline: its penetration is the generator's own.
         dm = DragMesh(predictor=predictor or preds["shipped"], generator=AnalyticMotionGenerator())
         for drag in ("perturbed", "exact"):
             _progress(f"accuracy, {name}, {drag} drags, {len(samples)} samples")
             recs = []
             for s in samples:
-                case = case_of(s, exact=drag == "exact")
+                case = case_of(s, exact=drag == "exact", split=split)
                 recs.append(record(dm, case, **({"joint": case.truth} if predictor is None else {})))
             out[(name, drag)] = {g: summary([r for r in recs if r["group"] == g]) for g in GROUPS}
             out[(name, drag)]["per_category"] = {c: summary([r for r in recs if r["category"] == c])
@@ -341,17 +342,17 @@ def accuracy(samples, preds: dict) -> dict:
     return out
 
 
-def stability(samples, predictor) -> dict:
+def stability(samples, predictor, split: str = "original") -> dict:
     from dragmesh.pipeline import AnalyticMotionGenerator, DragMesh
 
     dm = DragMesh(predictor=predictor, generator=AnalyticMotionGenerator())
     out = {}
-    refs = [record(dm, case_of(s), penetrate=False) for s in samples]
+    refs = [record(dm, case_of(s, split=split), penetrate=False) for s in samples]
     for kind in STABILITY:
         _progress(f"stability, {kind}, {len(samples)} samples")
         changed, axis, pivot, at_limit = [], [], [], []
         for i, (s, ref) in enumerate(zip(samples, refs)):
-            case = case_of(s)
+            case = case_of(s, split=split)
             var, options = nuisance(case, kind, np.random.default_rng([i, 17]))
             frame = options.pop("frame", None)
             rec = record(dm, var, penetrate=False, **options)
@@ -372,7 +373,7 @@ def stability(samples, predictor) -> dict:
     return out
 
 
-def real_files(samples, predictor) -> dict:
+def real_files(samples, predictor, split: str = "original") -> dict:
     from dragmesh.pipeline import AnalyticMotionGenerator, DragMesh
 
     dm = DragMesh(predictor=predictor, generator=AnalyticMotionGenerator())
@@ -381,7 +382,7 @@ def real_files(samples, predictor) -> dict:
         _progress(f"real files, {kind}, {len(samples)} samples")
         recs = []
         for i, s in enumerate(samples):
-            clean = case = case_of(s)
+            clean = case = case_of(s, split=split)
             frame = None
             if kind != "clean":
                 case, options = nuisance(clean, kind, np.random.default_rng([i, 29]))
@@ -440,26 +441,38 @@ def add_arguments(p) -> None:
     p.add_argument("--stability-every", type=int, default=4, help="stability on every k-th sample (default 4)")
     p.add_argument("--real-every", type=int, default=2, help="real-file variants on every k-th sample (default 2)")
     p.add_argument("--per-category", action="store_true", help="also print the shipped per-category table")
+    p.add_argument("--split", choices=("original", "world"), default="original",
+                   help="benchmark split: original (24 categories, default) or world (every category; held out = "
+                        "the world held-out set + the original four)")
+    p.add_argument("--rows", default=None,
+                   help="comma-separated accuracy rows to run (default: all): shipped, no physics, no ensembling, "
+                        "snap (previous), dragfit, geometric, oracle")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
 
 
 def main(args) -> int:
     import torch
 
-    from dragmesh.data.splits import build_bench
+    from dragmesh.data.splits import bench_spec, build_bench
+    from dragmesh.errors import InputError
 
     torch.set_num_threads(2)
     sections = {s.strip() for s in args.sections.split(",") if s.strip()}
     unknown = sections - {"accuracy", "stability", "real"}
     if unknown:
-        from dragmesh.errors import InputError
-
         raise InputError(f"unknown section(s) {', '.join(sorted(unknown))}; choose from accuracy, stability, real")
-    samples = build_bench(keep_mesh=True)
+    samples = build_bench(bench_spec(args.split), keep_mesh=True)
     preds = predictors(args.weights)
-    acc = accuracy(samples[:: max(1, args.every)], preds) if "accuracy" in sections else None
-    stab = stability(samples[:: max(1, args.stability_every)], preds["shipped"]) if "stability" in sections else None
-    real = real_files(samples[:: max(1, args.real_every)], preds["shipped"]) if "real" in sections else None
+    rows = set(preds) | {"oracle"}
+    if args.rows is not None:
+        rows = {r.strip() for r in args.rows.split(",") if r.strip()}
+        if unknown := rows - set(preds) - {"oracle"}:
+            raise InputError(f"unknown row(s) {', '.join(sorted(unknown))}; choose from {', '.join(preds)}, oracle")
+    # The shipped inference stays loaded for the other sections and as the oracle's carrier.
+    chosen = {k: v for k, v in preds.items() if k in rows or k == "shipped"}
+    acc = accuracy(samples[:: max(1, args.every)], chosen, args.split, "oracle" in rows) if "accuracy" in sections else None
+    stab = stability(samples[:: max(1, args.stability_every)], preds["shipped"], args.split) if "stability" in sections else None
+    real = real_files(samples[:: max(1, args.real_every)], preds["shipped"], args.split) if "real" in sections else None
     if args.json:
         doc = {"accuracy": {f"{n}/{d}": v for (n, d), v in (acc or {}).items()}, "stability": stab, "real_files": real}
         print(json.dumps(doc, default=float))

@@ -4,8 +4,11 @@ simulator-ready MJCF (MuJoCo) and USD (UsdPhysics) with the optional ``sim`` ext
 Every exporter reads one :class:`ArticulatedAsset` (the fixed base plus the moving parts, each with its
 joint and trajectory, all in the input mesh's coordinates) and writes through :func:`atomic_path`, so a
 failure never leaves a half-written file: the bytes go to a temporary file in the target folder that
-``os.replace`` moves into place only when it is complete. A folder export (MJCF) is built in a
-temporary folder by :func:`atomic_dir` and renamed into place.
+``os.replace`` moves into place only when it is complete (a failed write, such as a full disk, is
+one ExportError and removes it). A folder export (MJCF) is built in a temporary folder by
+:func:`atomic_dir` and renamed into place. :func:`export` stages all of one call's renames
+(:func:`staged`) and performs them together under an ``flock`` on the output folder, so one job's
+set of files appears as a whole or not at all, and concurrent writers never mix their sets.
 
 One module per format: :mod:`.gltf`, :mod:`.urdf`, :mod:`.video`, :mod:`.trajectory`, :mod:`.mjcf`,
 :mod:`.usd`. :func:`export` dispatches a list of format names to them.
@@ -14,6 +17,7 @@ One module per format: :mod:`.gltf`, :mod:`.urdf`, :mod:`.video`, :mod:`.traject
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import importlib
 import os
 import re
@@ -135,6 +139,8 @@ def parse_formats(formats: str | Sequence[str]) -> list[str]:
     explicitly: they need the ``sim`` extra). Raises ExportError naming an unknown format."""
     if isinstance(formats, str):
         formats = [f for f in re.split(r"[,\s]+", formats) if f]
+    if not isinstance(formats, (list, tuple)) or not all(isinstance(f, str) for f in formats):
+        raise ExportError(f"export formats must be text like \"glb,urdf\" or a list of names, got {formats!r:.60}")
     names: list[str] = []
     for f in formats:
         f = f.strip().lower().lstrip(".")
@@ -199,27 +205,42 @@ def prepare_dir(out_dir: str | os.PathLike) -> Path:
     return path
 
 
+# The renames one export() call has staged (see :func:`staged`); None outside one.
+_STAGE: contextvars.ContextVar[list | None] = contextvars.ContextVar("dragmesh_export_stage", default=None)
+
+
+def _cannot_write(path: Path, exc: OSError) -> ExportError:
+    return ExportError(f"cannot write {str(path)!r}: {exc.strerror or exc}")
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path`` (same suffix, so encoders pick the same format); on a
-    clean exit move it onto ``path`` with ``os.replace``, on any error delete it.
+    clean exit move it onto ``path`` with ``os.replace`` (or, inside :func:`staged`, queue that move
+    for the end of the export), on any error delete it.
 
-    Raises ExportError when the folder is not writable.
+    Raises ExportError (one line) when the folder is not writable or a write fails (a full disk).
     """
     path = Path(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
     except OSError as exc:
-        raise ExportError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+        raise _cannot_write(path, exc) from None
     os.close(fd)
     tmp_path = Path(tmp)
+    stage = _STAGE.get()
     try:
         yield tmp_path
         os.chmod(tmp_path, _FILE_MODE)
-        os.replace(tmp_path, path)
-    except BaseException:
+        if stage is None:
+            os.replace(tmp_path, path)
+        else:
+            stage.append((tmp_path, path, False))
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
+        if isinstance(exc, OSError):
+            raise _cannot_write(path, exc) from None
         raise
 
 
@@ -244,7 +265,8 @@ def _replace_dir(src: Path, dst: Path) -> None:
 @contextlib.contextmanager
 def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary folder beside ``path``; on a clean exit rename it to ``path`` (replacing a
-    previous export there), on any error delete it. Write the files inside with :func:`write_bytes`.
+    previous export there; inside :func:`staged`, at the end of the export), on any error delete it.
+    Write the files inside with :func:`write_bytes`.
 
     Raises ExportError when the parent folder is not writable or ``path`` is an existing file.
     """
@@ -254,23 +276,97 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     except OSError as exc:
-        raise ExportError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+        raise _cannot_write(path, exc) from None
+    stage = _STAGE.get()
     try:
-        yield tmp
-        os.chmod(tmp, _DIR_MODE)  # mkdtemp's folder is private (0700)
+        token = _STAGE.set(None)  # the files inside go straight into the temporary folder
         try:
-            _replace_dir(tmp, path)
-        except OSError as exc:
-            raise ExportError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
-    except BaseException:
+            yield tmp
+        finally:
+            _STAGE.reset(token)
+        os.chmod(tmp, _DIR_MODE)  # mkdtemp's folder is private (0700)
+        if stage is not None:
+            stage.append((tmp, path, True))
+        else:
+            try:
+                _replace_dir(tmp, path)
+            except OSError as exc:
+                raise _cannot_write(path, exc) from None
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _cannot_write(path, exc) from None
         raise
 
 
+@contextlib.contextmanager
+def folder_lock(folder: str | os.PathLike) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``folder`` itself (no lock file is left): DragMesh processes
+    writing into the same folder take turns."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise ExportError(f"cannot lock output folder {str(folder)!r}: {exc.strerror or exc}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+@contextlib.contextmanager
+def staged(folder: str | os.PathLike) -> Iterator[list]:
+    """Within this context every :func:`atomic_path` / :func:`atomic_dir` writes its temporary file
+    completely and queues its rename; on a clean exit all renames happen together, in order, with
+    ``folder`` locked (:func:`folder_lock`), so one export's set of files appears as a whole and two
+    processes writing the same folder never leave a mix of their sets. On an error every temporary
+    file is deleted and nothing appears."""
+    pending: list[tuple[Path, Path, bool]] = []
+    token = _STAGE.set(pending)
+    try:
+        yield pending
+    except BaseException:
+        _STAGE.reset(token)
+        _discard(pending)
+        raise
+    _STAGE.reset(token)
+    done = 0
+    try:
+        with folder_lock(folder):
+            for tmp, path, is_dir in pending:
+                if is_dir:
+                    _replace_dir(tmp, path)
+                else:
+                    os.replace(tmp, path)
+                done += 1
+    except OSError as exc:
+        _discard(pending[done:])
+        raise _cannot_write(pending[done][1] if done < len(pending) else Path(folder), exc) from None
+    except BaseException:
+        _discard(pending[done:])
+        raise
+
+
+def _discard(pending: list) -> None:
+    for tmp, _, is_dir in pending:
+        if is_dir:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink()
+
+
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically; returns the path."""
+    """Write ``data`` to ``path`` atomically; returns the path. A failed or short write (a full
+    disk) is an ExportError and leaves nothing at ``path``."""
     with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
+        with open(tmp, "wb") as f:  # close() reports a deferred write error too
+            f.write(data)
     return Path(path)
 
 
@@ -313,6 +409,12 @@ def export(
         raise ExportError(f"fps must be positive, got {fps}")
     folder = prepare_dir(out_dir)
     stem = safe_name(stem or asset.name, "object")
+    with staged(folder):
+        return _export_all(asset, folder, names, stem, fps, loop, size, document, arrays)
+
+
+def _export_all(asset, folder: Path, names: list[str], stem: str, fps: float, loop: str | None,
+                size: tuple[int, int], document: dict | None, arrays: dict | None) -> dict[str, list[Path]]:
     written: dict[str, list[Path]] = {}
     frames = None
     for name in names:

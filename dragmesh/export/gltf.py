@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from dragmesh.errors import ExportError
-from dragmesh.export import ArticulatedAsset, atomic_path, frame_order, safe_name
+from dragmesh.export import ArticulatedAsset, frame_order, safe_name, write_bytes
 from dragmesh.geometry.dualquat import matrix_to_quat
 
 GENERATOR = "DragMesh"
@@ -172,7 +172,4 @@ def glb_bytes(asset: ArticulatedAsset, fps: float = 12.0, loop: str = "once") ->
 
 def write_glb(asset: ArticulatedAsset, path: str | os.PathLike, fps: float = 12.0, loop: str = "once") -> Path:
     """Write the animated GLB of ``asset`` to ``path`` atomically; returns the path."""
-    data = glb_bytes(asset, fps=fps, loop=loop)
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
-    return Path(path)
+    return write_bytes(path, glb_bytes(asset, fps=fps, loop=loop))

@@ -232,4 +232,19 @@ def write_usd(asset: ArticulatedAsset, path: str | os.PathLike, fps: float = 12.
             raise ExportError(f"cannot write {str(path)!r}: {' '.join(str(exc).split())}") from None
         if not ok:
             raise ExportError(f"cannot write {str(path)!r}: USD could not export the stage")
+        _verify(tmp, path)
     return path
+
+
+def _verify(tmp: Path, path: Path) -> None:
+    """Re-open the written file before it is renamed into place: a write cut short (a full disk)
+    that USD did not report is an ExportError."""
+    from pxr import Sdf
+
+    try:
+        layer = Sdf.Layer.OpenAsAnonymous(str(tmp))
+    except Exception as exc:  # pxr raises Tf.ErrorException
+        raise ExportError(f"cannot write {str(path)!r}: the written file does not read back "
+                          f"({' '.join(str(exc).split())[:120]})") from None
+    if layer is None or not layer.rootPrims:
+        raise ExportError(f"cannot write {str(path)!r}: the written file does not read back")

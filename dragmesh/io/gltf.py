@@ -30,6 +30,10 @@ _COMPONENT_DTYPES = {
 _COMPONENT_COUNTS = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT2": 4, "MAT3": 9, "MAT4": 16}
 _TRIANGLES, _TRIANGLE_STRIP, _TRIANGLE_FAN = 4, 5, 6
 _UNSUPPORTED_EXTENSIONS = ("KHR_draco_mesh_compression", "EXT_meshopt_compression")
+# An accessor with no buffer view decodes to zeros; it may be at most this many times the bytes of
+# the file and its buffers (plus ACCESSOR_FLOOR), so a few bytes cannot claim gigabytes.
+ACCESSOR_SLACK = 16
+ACCESSOR_FLOOR = 1 << 20
 
 
 class _Corrupt(ValueError):
@@ -47,6 +51,8 @@ def load_gltf(path: Path) -> RawMesh:
 
     path = Path(path)
     kind = path.suffix.lower().lstrip(".").upper()
+    if kind == "GLB":
+        _check_glb_header(path)
     try:
         gltf = pygltflib.GLTF2.load(str(path))
     except Exception as exc:  # pygltflib raises JSON, struct, KeyError... on corrupt input
@@ -67,8 +73,34 @@ def load_gltf(path: Path) -> RawMesh:
         raise MeshError(f"corrupt {kind} file {path}: {reason}") from exc
 
 
+def _check_glb_header(path: Path) -> None:
+    """A GLB starts with magic ``glTF``, version 2 and its total length, which cannot exceed the
+    file; anything else is refused before the container is parsed."""
+    import struct
+
+    try:
+        with open(path, "rb") as f:
+            header = f.read(12)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise MeshError(f"cannot read GLB file {path}: {exc.strerror or exc}") from None
+    if len(header) < 12 or header[:4] != b"glTF":
+        raise MeshError(f"cannot read GLB file {path}: not a binary glTF (no glTF header)")
+    _, version, length = struct.unpack("<4sII", header)
+    if version != 2:
+        raise MeshError(f"cannot read GLB file {path}: glTF version {version} is not supported (only 2)")
+    if length > size:
+        raise MeshError(f"cannot read GLB file {path}: the header claims {length} bytes, the file has {size}")
+
+
 def _read_parts(gltf, path: Path) -> RawMesh:
     buffers = [_buffer_bytes(gltf, i, path) for i in range(len(gltf.buffers or []))]
+    # Decoders allocate only what the file can back: an accessor without a buffer view (zeros,
+    # maybe with sparse substitutions) gets at most this many bytes, whatever its count claims.
+    budget = ACCESSOR_SLACK * (sum(len(b) for b in buffers) + _file_size(path)) + ACCESSOR_FLOOR
+    # All primitives together (instancing repeats a mesh per node) decode to at most this much.
+    total_budget = 4 * ACCESSOR_SLACK * (sum(len(b) for b in buffers) + _file_size(path)) + 256 * ACCESSOR_FLOOR
+    decoded = 0
     vertex_chunks, face_chunks, label_chunks, names = [], [], [], []
     n_vertices = 0
     for node_index, world in _mesh_nodes(gltf):
@@ -82,11 +114,15 @@ def _read_parts(gltf, path: Path) -> RawMesh:
                 continue
             if primitive.attributes.POSITION is None:
                 continue
-            positions = _read_accessor(gltf, primitive.attributes.POSITION, buffers)[:, :3]
+            positions = _read_accessor(gltf, primitive.attributes.POSITION, buffers, budget)[:, :3]
             if primitive.indices is None:
                 indices = np.arange(len(positions), dtype=np.int64)
             else:
-                indices = _read_accessor(gltf, primitive.indices, buffers).reshape(-1).astype(np.int64)
+                indices = _read_accessor(gltf, primitive.indices, buffers, budget).reshape(-1).astype(np.int64)
+            decoded += positions.nbytes + indices.nbytes
+            if decoded > total_budget:
+                raise _Corrupt(f"its meshes decode to more than {total_budget >> 20} MiB "
+                               f"(nodes reusing meshes or accessors); refusing to expand it")
             faces = _triangles(indices, mode)
             if len(faces) and (faces.min() < 0 or faces.max() >= len(positions)):
                 raise _Corrupt(f"mesh {node.mesh} indexes past its vertices")
@@ -172,23 +208,52 @@ def _buffer_bytes(gltf, index: int, path: Path) -> bytes:
         raise MeshError(f"glTF file {path} refers to a missing buffer file: {file}") from None
 
 
-def _read_accessor(gltf, index: int, buffers: list[bytes]) -> np.ndarray:
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_accessor(gltf, index: int, buffers: list[bytes], budget: int | None = None) -> np.ndarray:
     """Decode accessor ``index`` as a (count, components) array (float64 when the accessor is
-    float or normalised, integer otherwise), sparse substitutions applied."""
+    float or normalised, integer otherwise), sparse substitutions applied.
+
+    Every size is checked before anything is allocated: the count must be a non-negative integer,
+    a view-backed accessor must lie inside its view and buffer, and one without a view may decode
+    to at most ``budget`` bytes (a bound from the file's own size)."""
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(gltf.accessors or []):
+        raise _Corrupt(f"accessor {index!r} does not exist")
     accessor = gltf.accessors[index]
+    if accessor.componentType not in _COMPONENT_DTYPES:
+        raise _Corrupt(f"accessor {index} has an unknown componentType {accessor.componentType!r}")
+    if accessor.type not in _COMPONENT_COUNTS:
+        raise _Corrupt(f"accessor {index} has an unknown type {accessor.type!r}")
     dtype = np.dtype(_COMPONENT_DTYPES[accessor.componentType]).newbyteorder("<")
     width = _COMPONENT_COUNTS[accessor.type]
     count = accessor.count
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise _Corrupt(f"accessor {index} has an invalid count {count!r}")
     if accessor.bufferView is None:
+        need = count * width * dtype.itemsize
+        if budget is not None and need > budget:
+            raise _Corrupt(f"accessor {index} claims {count} elements ({need} bytes) with no buffer view; "
+                           f"more than a file of this size can describe")
         values = np.zeros((count, width), dtype=dtype)
     else:
         values = _view_array(gltf, accessor.bufferView, accessor.byteOffset, dtype, count, width, buffers)
     if accessor.sparse is not None and accessor.sparse.count:
         sparse = accessor.sparse
         indices, n = sparse.indices, sparse.count
+        if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= count:
+            raise _Corrupt(f"accessor {index} has a sparse count {n!r} outside 0..{count}")
+        if indices.componentType not in (5121, 5123, 5125):
+            raise _Corrupt(f"accessor {index} has sparse indices of componentType {indices.componentType!r}")
         idx_dtype = np.dtype(_COMPONENT_DTYPES[indices.componentType]).newbyteorder("<")
         where = _view_array(gltf, indices.bufferView, indices.byteOffset, idx_dtype, n, 1, buffers)
         where = where.reshape(-1)
+        if len(where) and int(where.max()) >= count:
+            raise _Corrupt(f"accessor {index} has a sparse index past its {count} elements")
         at = sparse.values
         replacement = _view_array(gltf, at.bufferView, at.byteOffset, dtype, n, width, buffers)
         values = values.copy()
@@ -203,14 +268,29 @@ def _read_accessor(gltf, index: int, buffers: list[bytes]) -> np.ndarray:
 
 def _view_array(gltf, view_index, offset, dtype, count, width, buffers) -> np.ndarray:
     """(count, width) array of ``dtype`` read from a bufferView, honouring its byte stride."""
-    view = gltf.bufferViews[view_index]
+    views = gltf.bufferViews or []
+    if not isinstance(view_index, int) or isinstance(view_index, bool) or not 0 <= view_index < len(views):
+        raise _Corrupt(f"buffer view {view_index!r} does not exist")
+    view = views[view_index]
+    if not isinstance(view.buffer, int) or not 0 <= view.buffer < len(buffers):
+        raise _Corrupt(f"buffer view {view_index} refers to a missing buffer {view.buffer!r}")
     data = buffers[view.buffer]
+    for name, value in (("byteOffset", view.byteOffset), ("accessor byteOffset", offset),
+                        ("byteStride", view.byteStride), ("byteLength", view.byteLength)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            raise _Corrupt(f"buffer view {view_index} has an invalid {name} {value!r}")
+    if not isinstance(count, int) or count < 0:
+        raise _Corrupt(f"buffer view {view_index} is read with an invalid count {count!r}")
     start = (view.byteOffset or 0) + (offset or 0)
     item = dtype.itemsize * width
     stride = view.byteStride or item
+    if stride < item:
+        raise _Corrupt(f"buffer view {view_index} has a byteStride {stride} below its element size {item}")
     needed = start + (count - 1) * stride + item if count else start
-    if needed > len(data):
-        raise _Corrupt(f"buffer {view.buffer} is too short ({len(data)} bytes, needs {needed})")
+    end = (view.byteOffset or 0) + (view.byteLength if view.byteLength is not None else len(data))
+    if needed > min(len(data), end):
+        raise _Corrupt(f"buffer {view.buffer} is too short ({min(len(data), end)} bytes in view {view_index}, "
+                       f"needs {needed})")
     strides = (stride, dtype.itemsize)
     return np.ndarray((count, width), dtype=dtype, buffer=data, offset=start, strides=strides)
 

@@ -45,7 +45,10 @@ def read_labels(source: LabelSource) -> np.ndarray:
         except Exception as exc:  # numpy's readers raise ValueError, OSError, EOFError...
             raise LabelError(f"cannot read label file {path}: {type(exc).__name__}: {exc}") from exc
     else:
-        values = np.asarray(source)
+        try:
+            values = np.asarray(source)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise LabelError(f"labels must be a list of integers: {' '.join(str(exc).split())[:100]}") from None
 
     values = np.asarray(values)
     if values.ndim == 2 and 1 in values.shape:
@@ -54,15 +57,23 @@ def read_labels(source: LabelSource) -> np.ndarray:
         raise LabelError(
             f"{name}: expected one label per vertex or face, got an array of shape {values.shape}"
         )
-    if values.dtype == bool or np.issubdtype(values.dtype, np.integer):
+    if values.dtype == bool:
+        return values.astype(np.int64)
+    if np.issubdtype(values.dtype, np.integer):
+        if values.dtype == np.uint64 and len(values) and int(values.max()) > _MAX_LABEL:
+            raise LabelError(f"{name}: labels must be integers of magnitude at most 2**62, got {int(values.max())}")
         return values.astype(np.int64)
     if not np.issubdtype(values.dtype, np.floating):
         raise LabelError(f"{name}: labels must be integers, got {values.dtype} values")
-    bad = ~np.isfinite(values) | (values != np.round(values))
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(values) | (values != np.round(values)) | (np.abs(values) > _MAX_LABEL)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise LabelError(f"{name}: labels must be integers, got {values[i]!r} at position {i}")
+        raise LabelError(f"{name}: labels must be integers (magnitude at most 2**62), got {values[i]!r} at position {i}")
     return values.astype(np.int64)
+
+
+_MAX_LABEL = 2**62
 
 
 def _parse_text_values(tokens: np.ndarray, name: str) -> np.ndarray:

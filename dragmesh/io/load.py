@@ -28,7 +28,8 @@ from dragmesh.io.off import load_off
 from dragmesh.io.partmesh import PartMesh
 from dragmesh.io.ply import load_ply
 from dragmesh.io.stl import load_stl
-from dragmesh.io.urdf import load_urdf
+from dragmesh.io.urdf import load_urdf, outside_paths_allowed
+from dragmesh.io.values import MAX_COORDINATE
 from dragmesh.normalize import unit_up
 
 _LOADERS: dict[str, Callable[[Path], RawMesh]] = {
@@ -48,6 +49,7 @@ def load_mesh(
     path: str | Path,
     labels: LabelSource | None = None,
     up: Sequence[float] | np.ndarray = (0.0, 1.0, 0.0),
+    allow_outside_paths: bool | None = None,
 ) -> PartMesh:
     """Load a mesh and its parts.
 
@@ -58,6 +60,8 @@ def load_mesh(
         labels: optional part labels, one integer per vertex or per face: a ``.npy`` or text file,
             or an array.
         up: the mesh's up direction, any non-zero vector; stored on the result, not applied.
+        allow_outside_paths: let a URDF read mesh files outside its folder (default: refused,
+            unless :func:`dragmesh.io.urdf.outside_paths_allowed` is in effect).
 
     Returns:
         The PartMesh, in the file's own coordinates and units.
@@ -78,7 +82,11 @@ def load_mesh(
     if loader is None:
         kind = f"format '{path.suffix}'" if path.suffix else "file without extension"
         raise MeshError(f"unsupported mesh {kind}: {path}; supported: {', '.join(SUPPORTED_FORMATS)}")
-    raw = loader(path)
+    if allow_outside_paths is None:
+        raw = loader(path)
+    else:
+        with outside_paths_allowed(allow_outside_paths):
+            raw = loader(path)
     return build_part_mesh(raw, source=str(path), labels=labels, up=up)
 
 
@@ -104,6 +112,10 @@ def build_part_mesh(
     bad = int((~np.isfinite(vertices[kept]).all(axis=1)).sum())
     if bad:
         raise MeshError(f"{where} has {bad} vertices with NaN or infinite coordinates")
+    largest = float(np.abs(vertices[kept]).max())
+    if largest > MAX_COORDINATE:
+        raise MeshError(f"{where} has coordinates too large to compute with ({largest:.3g}; at most "
+                        f"{MAX_COORDINATE:g}): scale the mesh to sensible units")
 
     joints = {}
     if labels is not None:

@@ -63,6 +63,11 @@ class PartMesh:
         if not np.isfinite(self.vertices).all():
             bad = int((~np.isfinite(self.vertices).all(axis=1)).sum())
             raise MeshError(f"mesh has {bad} vertices with NaN or infinite coordinates{where}")
+        from dragmesh.io.values import MAX_COORDINATE
+
+        if len(self.vertices) and float(np.abs(self.vertices).max()) > MAX_COORDINATE:
+            raise MeshError(f"mesh coordinates are too large to compute with ({float(np.abs(self.vertices).max()):.3g}; "
+                            f"at most {MAX_COORDINATE:g}){where}: scale the mesh to sensible units")
         if self.faces.min() < 0 or self.faces.max() >= len(self.vertices):
             raise MeshError(
                 f"face indices out of range [0, {len(self.vertices)}){where}: "

@@ -14,15 +14,19 @@ joints only (the body) have no joint. Limits come from ``<limit lower upper>`` w
 otherwise (and for continuous joints) they are unknown (None).
 
 Mesh files are resolved relative to the URDF (``textured_objs/original-1.obj``), with ``file://``
-stripped and ``package://name/`` looked up beside the URDF. OBJ visuals use our own OBJ reader;
+stripped and ``package://name/`` looked up inside the URDF's folder. A mesh outside that folder
+(``../x.obj``, an absolute path, a symbolic link leading out) is refused with one line naming it,
+unless :func:`outside_paths_allowed` (``--allow-outside-paths``) is in effect. OBJ visuals use our own OBJ reader;
 other formats use their loaders in :mod:`dragmesh.io`; ``box``, ``cylinder`` and ``sphere``
 primitives are built with trimesh.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -278,23 +282,67 @@ def _primitive(geometry, path: Path, where: str) -> tuple[np.ndarray, np.ndarray
     return np.asarray(made.vertices, dtype=np.float64), np.asarray(made.faces, dtype=np.int64)
 
 
+# Whether mesh files outside the URDF's folder may be read (see outside_paths_allowed).
+_ALLOW_OUTSIDE: contextvars.ContextVar[bool] = contextvars.ContextVar("dragmesh_urdf_allow_outside", default=False)
+
+
+@contextlib.contextmanager
+def outside_paths_allowed(allow: bool = True) -> Iterator[None]:
+    """Within this context URDF mesh files outside the URDF's folder (``../x.obj``, absolute
+    paths, symbolic links leading out, ``package://`` looked up beside the folder) are read; by
+    default they are refused. The command line's ``--allow-outside-paths`` enters it."""
+    token = _ALLOW_OUTSIDE.set(bool(allow))
+    try:
+        yield
+    finally:
+        _ALLOW_OUTSIDE.reset(token)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
 def _resolve(filename: str, urdf: Path) -> Path | None:
-    """The file a URDF mesh filename refers to, or None if it does not exist."""
+    """The file a URDF mesh filename refers to, or None if it does not exist.
+
+    Policy: a mesh must lie inside the URDF's folder (after resolving ``..`` and symbolic links)
+    unless :func:`outside_paths_allowed` is in effect; a path leading out is a URDFError naming it,
+    checked before the file system is asked about it. ``package://NAME/rest`` is looked up as
+    ``rest`` and ``NAME/rest`` inside the folder (also beside it when outside paths are allowed).
+    """
     base = urdf.parent
+    root = base.resolve()
+    allow = _ALLOW_OUTSIDE.get()
     name = filename.strip()
     if name.startswith("file://"):
         name = name[len("file://") :]
-    candidates = []
+    if "\0" in name:
+        raise URDFError(f"malformed URDF {urdf}: mesh filename {filename!r} holds a NUL character")
     if name.startswith("package://"):
         rest = name[len("package://") :]
         package, _, inner = rest.partition("/")
-        candidates = [base / inner, base / rest, base.parent / rest, base.parent / inner]
-    else:
-        candidates = [Path(name) if Path(name).is_absolute() else base / name]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    return None
+        candidates = [base / inner, base / rest]
+        if allow:
+            candidates += [base.parent / rest, base.parent / inner]
+        for candidate in candidates:
+            if not allow and not _inside(candidate.resolve(), root):
+                raise URDFError(f"URDF {urdf}: mesh file {filename!r} lies outside the URDF's folder; refused "
+                                "(--allow-outside-paths reads it)")
+            if candidate.is_file():
+                return candidate
+        if not allow:
+            raise URDFError(f"URDF {urdf}: mesh file {filename!r} not found in the URDF's folder; paths outside "
+                            "the URDF's folder are refused (--allow-outside-paths also looks beside it)")
+        return None
+    candidate = Path(name) if Path(name).is_absolute() else base / name
+    if not allow and not _inside(candidate.resolve(), root):
+        raise URDFError(f"URDF {urdf}: mesh file {filename!r} lies outside the URDF's folder; refused "
+                        "(--allow-outside-paths reads it)")
+    return candidate if candidate.is_file() else None
 
 
 # --------------------------------------------------------------------------------- numbers

@@ -116,6 +116,25 @@ class DQVAEConfig:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in known})
 
+    def problem(self) -> str | None:
+        """What makes this config unusable for building the model (a size that is not a positive
+        integer, heads that do not divide d_model, a non-finite scale), or None."""
+        import math
+
+        sizes = ("n_points", "k_local", "point_width", "joint_dim", "drag_dim", "cond_dim", "latent_dim",
+                 "d_model", "n_heads", "n_layers", "ff_dim", "pos_freqs", "frames")
+        for key in sizes:
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1_000_000:
+                return f"{key} must be a positive integer, got {value!r}"
+        if self.d_model % self.n_heads:
+            return f"n_heads {self.n_heads} does not divide d_model {self.d_model}"
+        for key in ("out_scale", "progress_scale"):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                return f"{key} must be a finite number, got {value!r}"
+        return None
+
 
 # ---------------------------------------------------------------------------------------------
 # The joint frame
@@ -460,18 +479,22 @@ class MotionGenerator:
 
     def __init__(self, weights_dir: str | Path = WEIGHTS_DIR, name: str = "motion"):
         from dragmesh.errors import WeightsError
-        from dragmesh.training.common import load_weights
+        from dragmesh.training.common import fit_state, load_weights
 
         state, meta = load_weights(Path(weights_dir), name)
         if not isinstance(meta, dict) or "sha256" not in meta:
             raise WeightsError(f"{Path(weights_dir) / name}.json lists no sha256 of its weights; refusing to load them")
+        where = Path(weights_dir) / f"{name}.json"
+        self.cfg = DQVAEConfig.from_dict(meta["config"])
+        problem = self.cfg.problem()
+        if problem:
+            raise WeightsError(f"weights config {where} is not usable: {problem}")
         try:
-            self.cfg = DQVAEConfig.from_dict(meta["config"])
             model = DQVAE(self.cfg)
-            model.load_state_dict(state)
-        except (KeyError, TypeError, RuntimeError) as exc:
+        except (TypeError, ValueError, AssertionError, RuntimeError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise WeightsError(f"weights {Path(weights_dir) / name}.safetensors do not fit their config: {first}") from None
+            raise WeightsError(f"weights config {where} is not usable: {first}") from None
+        fit_state(model, state, Path(weights_dir) / f"{name}.safetensors")
         self.model = model.eval()
         self.meta = meta
 
@@ -499,8 +522,9 @@ class MotionGenerator:
         msk = np.asarray(mask, dtype=np.float32).reshape(-1)
         if pts.ndim != 2 or pts.shape[1] != 3 or len(msk) != len(pts):
             raise InputError(f"points must be (N, 3) with a mask (N,), got {pts.shape} and {msk.shape}")
-        if frames < 2 or samples < 1:
-            raise InputError(f"need frames >= 2 and samples >= 1, got {frames} and {samples}")
+        from dragmesh.io.values import check_frames, check_samples, check_seed
+
+        frames, samples, seed = check_frames(frames), check_samples(samples), check_seed(seed)
         caller_threads = torch.get_num_threads()
         torch.set_num_threads(self.threads or caller_threads)
         try:

@@ -44,7 +44,8 @@ import torch
 from dragmesh.geometry.joints import PRISMATIC, REVOLUTE, Joint
 from dragmesh.models.baseline import face_planes, part_frame, surface_frames, tighter_frame
 from dragmesh.models.prediction import Alternative, JointPrediction
-from dragmesh.physics import Obstacle, line_contact, sweep
+from dragmesh.models.typenet import CANONICAL_DRAG
+from dragmesh.physics import Obstacle, line_contacts, sweep, sweeps
 
 TYPES = (REVOLUTE, PRISMATIC)
 # Half a turn first: the pipeline's frame lays the part's footprint along +X, up to its sign,
@@ -54,7 +55,7 @@ VIEW_YAWS = (0.0, 90.0, 180.0, 270.0)
 # person happened to drag says nothing about how the part is attached, and an answer that changed
 # with it (a drawer dragged 5 units instead of 0.3) would be an answer by chance. The length still
 # sets how far the part moves. None: the drag as given, shortened to MAX_DRAG.
-DRAG_LENGTH = 0.5
+DRAG_LENGTH = CANONICAL_DRAG  # the networks are trained at this length too (--canonical-drag)
 MAX_DRAG = 1.0
 # A part whose box diagonal is under this fraction of the object's is a control (knob, button):
 # its motion is allowed to sink into the surface it sits on (real ones sit in holes the meshes
@@ -339,58 +340,83 @@ class JointInference:
         # blocks in the drag's direction alone is a part pushed the wrong way (its limit holds it);
         # one that cannot move either way is not the joint.
         pts = _probe_points(scene)
-        for c in sorted(cands, key=lambda c: -c.score)[:PHYSICS_CANDIDATES]:
-            span = _physics_span(c.joint, scene)
+        lead = sorted(cands, key=lambda c: -c.score)[:PHYSICS_CANDIDATES]
+        jobs = []
+        for c in lead:
             sign = 1.0 if c.terms["value"] >= 0 else -1.0
-            c.ahead = ahead = sweep(scene.obstacle, c.joint, pts, sign, span, steps=3).free
-            behind = sweep(scene.obstacle, c.joint, pts, -sign, span, steps=3).free
+            span = _physics_span(c.joint, scene)
+            jobs += [(c.joint, sign, span), (c.joint, -sign, span)]
+        swept = sweeps(scene.obstacle, jobs, pts, steps=3)
+        hinges = [c for c in lead if c.joint.type == REVOLUTE]
+        gaps = dict(zip(map(id, hinges), line_contacts(scene.obstacle, [c.joint for c in hinges], scene.part_points)))
+        for n, c in enumerate(lead):
+            span = jobs[2 * n][2]
+            c.ahead = ahead = swept[2 * n].free
+            behind = swept[2 * n + 1].free
             c.terms["collision"] = -w.collision_weight * (1.0 - min(1.0, (ahead + behind) / span))
             # Between near-identical lines (a door's front and back edge), the one that lets the
             # part move the way it is dragged; weak, so a push into the body keeps its joint.
             c.terms["direction"] = -w.direction_weight * (1.0 - ahead / span)
             if c.joint.type == REVOLUTE:
-                gap = line_contact(scene.obstacle, c.joint, scene.part_points)
+                gap = gaps[id(c)]
                 c.terms["contact"] = -min(0.5 * (max(gap - 0.01, 0.0) / w.contact_sigma) ** 2, w.contact_cap)
             c.score = sum(x for k, x in c.terms.items() if k != "value")
 
     # -- limits ---------------------------------------------------------------------------------
 
-    def limits(self, joint: Joint, reading: dict, part: np.ndarray, box, scene: PartScene | None,
-               small: bool) -> tuple[float, float] | None:
-        """(lower, upper) of a joint whose positive values follow the drag, or None (continuous).
-        See the module docstring, step 5."""
-        k = TYPES.index(joint.type)
-        extent = float(np.ptp(part @ joint.axis)) if joint.type == PRISMATIC else 0.0
-        rng = reading.get("range")
-        if rng is not None:
-            if rng[0] > 0.0 and joint.type == REVOLUTE:
-                return None
-            scale = float(box[2][0])
-            total = float(np.exp(rng[1 + k])) * (1.0 if joint.type == REVOLUTE else scale)
-            share = float(1.0 / (1.0 + np.exp(-rng[3 + k])))
-            if reading.get("mirrored"):
-                share = 1.0 - share  # the range head read the opposite drag
-        else:
-            total = DEFAULT_REVOLUTE_RANGE if joint.type == REVOLUTE else DEFAULT_PRISMATIC_FRACTION * extent
-            share = 1.0
-        if joint.type == REVOLUTE:
-            total = min(total, 2 * np.pi)
-        upper, lower = share * total, -(1.0 - share) * total
+    def limits(self, joints: list[Joint], reading: dict, part: np.ndarray, box, scene: PartScene | None,
+               small: bool) -> list[tuple[float, float] | None]:
+        """(lower, upper) of each joint (positive values follow the drag), or None (continuous).
+        See the module docstring, step 5. The physical stops of all joints are swept together."""
+        priors = []
+        for joint in joints:
+            k = TYPES.index(joint.type)
+            extent = float(np.ptp(part @ joint.axis)) if joint.type == PRISMATIC else 0.0
+            rng = reading.get("range")
+            if rng is not None:
+                if rng[0] > 0.0 and joint.type == REVOLUTE:
+                    priors.append(None)
+                    continue
+                scale = float(box[2][0])
+                total = float(np.exp(rng[1 + k])) * (1.0 if joint.type == REVOLUTE else scale)
+                share = float(1.0 / (1.0 + np.exp(-rng[3 + k])))
+                if reading.get("mirrored"):
+                    share = 1.0 - share  # the range head read the opposite drag
+            else:
+                total = DEFAULT_REVOLUTE_RANGE if joint.type == REVOLUTE else DEFAULT_PRISMATIC_FRACTION * extent
+                share = 1.0
+            if joint.type == REVOLUTE:
+                total = min(total, 2 * np.pi)
+            priors.append((share * total, -(1.0 - share) * total, total))
         if scene is None or not self.physics or small:
-            return lower, upper
+            return [None if q is None else (q[1], q[0]) for q in priors]
         pts = scene.part_points[:: max(1, len(scene.part_points) // 128)]
-        reach = lambda x: min(1.3 * x + 0.05 * total, np.pi) if joint.type == REVOLUTE else 1.3 * x + 0.05 * total
-        up = sweep(scene.obstacle, joint, pts, +1.0, reach(upper))
-        down = sweep(scene.obstacle, joint, pts, -1.0, reach(-lower))
-        if up.blocked and down.blocked and up.free + down.free < 0.1 * total:
-            return lower, upper  # jammed both ways at rest: interpenetrating pieces, not stops
-        if down.blocked and not up.blocked:
-            return -down.free, max(upper, total - down.free)
-        if up.blocked and not down.blocked:
-            return min(lower, -(total - up.free)), up.free
-        if up.blocked and down.blocked:
-            return -down.free, up.free
-        return lower, upper
+
+        def reach(joint, x, total):
+            return min(1.3 * x + 0.05 * total, np.pi) if joint.type == REVOLUTE else 1.3 * x + 0.05 * total
+
+        bounded = [(j, q) for j, q in zip(joints, priors) if q is not None]
+        jobs = [job for j, (upper, lower, total) in bounded
+                for job in ((j, +1.0, reach(j, upper, total)), (j, -1.0, reach(j, -lower, total)))]
+        swept = iter(sweeps(scene.obstacle, jobs, pts))
+        out = []
+        for q in priors:
+            if q is None:
+                out.append(None)
+                continue
+            upper, lower, total = q
+            up, down = next(swept), next(swept)
+            if up.blocked and down.blocked and up.free + down.free < 0.1 * total:
+                out.append((lower, upper))  # jammed both ways at rest: interpenetrating pieces, not stops
+            elif down.blocked and not up.blocked:
+                out.append((-down.free, max(upper, total - down.free)))
+            elif up.blocked and not down.blocked:
+                out.append((min(lower, -(total - up.free)), up.free))
+            elif up.blocked and down.blocked:
+                out.append((-down.free, up.free))
+            else:
+                out.append((lower, upper))
+        return out
 
     def _weigh(self, points, mask, box, p, v, v_net, scene, small, joint_type) -> tuple[dict, list[Candidate]]:
         """The networks' reading of the drag (p, v_net) and the candidates scored against the drag
@@ -452,14 +478,12 @@ class JointInference:
         groups = _group(cands, prob)
         best = groups[0]
         p_type = sum(g[1] for g in groups if g[0].joint.type == best[0].joint.type)
-        chosen = []
-        for cand, mass in groups[:3]:
-            joint = cand.joint
-            value = drag_landing([joint], p, v)[0][0]
-            if value < 0:
-                joint = joint.flipped()
-            joint = Joint(joint.type, joint.axis, joint.origin, self.limits(joint, reading, part, box, scene, small))
-            chosen.append((joint, float(mass), cand))
+        leaders = groups[:3]
+        values = drag_landing([cand.joint for cand, _ in leaders], p, v)[0]
+        joints = [cand.joint.flipped() if value < 0 else cand.joint for (cand, _), value in zip(leaders, values)]
+        ranges = self.limits(joints, reading, part, box, scene, small)
+        chosen = [(Joint(j.type, j.axis, j.origin, r), float(mass), cand)
+                  for j, r, (cand, mass) in zip(joints, ranges, leaders)]
         alternatives = [Alternative(j, m, c.source) for j, m, c in chosen[1:]]
         self.last_scores = [(c.joint.type, float(c.score)) for c in cands]  # for calibration
         return JointPrediction(joint=chosen[0][0], type_probability=1.0 if joint_type else float(p_type),

@@ -85,14 +85,14 @@ class LearnedJointPredictor:
         """KPP-Net from ``joints.*`` and, with ``types`` and when ``types.*`` exists beside it, the
         type classifier; either file set corrupt or mismatched is a WeightsError."""
         from dragmesh.models.typenet import TypeClassifier
-        from dragmesh.training.common import load_weights
+        from dragmesh.training.common import fit_state, load_weights
 
         state, meta = load_weights(Path(weights_dir), "joints")
         try:
             model = KPPNet(KPPNetConfig(**meta["config"]))
-            model.load_state_dict(state)
-        except (KeyError, TypeError, RuntimeError) as exc:
-            raise WeightsError(f"weights/joints does not match the KPP-Net config: {str(exc).splitlines()[0]}") from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise WeightsError(f"weights {Path(weights_dir) / 'joints.json'} hold no valid KPP-Net config: {exc}") from None
+        fit_state(model, state, Path(weights_dir) / "joints.safetensors")
         classifier = None
         if types and (Path(weights_dir) / "types.json").exists():
             classifier = TypeClassifier.load(weights_dir)

@@ -87,6 +87,15 @@ def lr_at(step: int, args, elapsed: float = 0.0) -> float:
     return args.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
 
 
+def on_cpu(model: torch.nn.Module) -> torch.nn.Module:
+    """The model itself when it lives on the CPU, else a CPU copy: validation reads CPU tensors."""
+    if all(t.device.type == "cpu" for t in model.parameters()):
+        return model
+    import copy
+
+    return copy.deepcopy(model).cpu()
+
+
 def run_over(step: int, args, elapsed: float) -> bool:
     """True once a run has made its ``args.steps`` steps or spent its ``args.time_budget`` seconds."""
     budget = getattr(args, "time_budget", 0.0)
@@ -102,12 +111,7 @@ def init_model(model: torch.nn.Module, args, name: str) -> None:
     if getattr(args, "init", None) is None:
         return
     state, _ = load_weights(args.init, name)
-    try:
-        model.load_state_dict(state)
-    except RuntimeError as exc:
-        first = str(exc).strip().splitlines()
-        detail = next((ln.strip() for ln in first[1:] if ln.strip()), first[0] if first else "")
-        raise WeightsError(f"{Path(args.init) / name}.safetensors does not fit this model's configuration: {detail}") from None
+    fit_state(model, state, f"{Path(args.init) / name}.safetensors")
 
 
 def seed_everything(seed: int) -> None:
@@ -189,8 +193,10 @@ def save_weights(model: torch.nn.Module, out_dir: Path, name: str, config: dict,
 def load_weights(weights_dir: Path, name: str) -> tuple[dict, dict]:
     """Read ``name.json`` and ``name.safetensors`` from weights_dir, checking the sha256.
 
-    Returns (state_dict, meta). Raises WeightsError (one line) when a file is missing, unreadable,
-    or does not match its checksum.
+    Returns (state_dict, meta). Raises WeightsError (one line naming the file and the fault) when a
+    file is missing or unreadable, the config is not UTF-8 JSON holding an object with a ``config``
+    object, the weights do not match their checksum, or a tensor is not floating point or holds NaN
+    or infinite values (never cast or loaded silently).
     """
     from safetensors.torch import load
 
@@ -200,17 +206,59 @@ def load_weights(weights_dir: Path, name: str) -> tuple[dict, dict]:
         if not p.is_file():
             raise WeightsError(f"missing weights file: {p}")
     try:
-        meta = json.loads(cfg_path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise WeightsError(f"unreadable weights config {cfg_path}: {exc}") from None
-    blob = w_path.read_bytes()
+        meta = json.loads(cfg_path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise WeightsError(f"unreadable weights config {cfg_path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise WeightsError(f"weights config {cfg_path} is not UTF-8 text (byte {exc.start})") from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise WeightsError(f"weights config {cfg_path} is not valid JSON: {getattr(exc, 'msg', exc)}") from None
+    if not isinstance(meta, dict):
+        raise WeightsError(f"weights config {cfg_path} must hold a JSON object, got {type(meta).__name__} {str(meta)[:40]}")
+    if not isinstance(meta.get("config"), dict):
+        raise WeightsError(f"weights config {cfg_path} has no \"config\" object")
+    try:
+        blob = w_path.read_bytes()
+    except OSError as exc:
+        raise WeightsError(f"unreadable weights {w_path}: {exc.strerror or exc}") from None
     if "sha256" in meta and hashlib.sha256(blob).hexdigest() != meta["sha256"]:
         raise WeightsError(f"corrupted weights: {w_path} does not match the sha256 in {cfg_path.name}")
     try:
         state = load(blob)
     except Exception as exc:  # safetensors raises its own error types
-        raise WeightsError(f"unreadable weights {w_path}: {exc}") from None
+        raise WeightsError(f"unreadable weights {w_path}: {' '.join(str(exc).split())[:160]}") from None
+    for key, tensor in state.items():
+        if not tensor.is_floating_point():
+            raise WeightsError(f"weights {w_path}: tensor {key!r} is {str(tensor.dtype).replace('torch.', '')}; "
+                               "model weights must be floating point")
+        bad = int((~torch.isfinite(tensor)).sum())
+        if bad:
+            share = "all" if bad == tensor.numel() else f"{bad} of {tensor.numel()}"
+            raise WeightsError(f"weights {w_path}: tensor {key!r} holds NaN or infinite values ({share})")
     return state, meta
+
+
+def fit_state(model: torch.nn.Module, state: dict, where: str | Path) -> None:
+    """Load ``state`` into ``model`` after checking it tensor by tensor: missing or unexpected keys
+    and wrong shapes are one WeightsError naming ``where``, the tensor and both shapes (not torch's
+    multi-line "Error(s) in loading state_dict")."""
+    own = model.state_dict()
+    missing = [k for k in own if k not in state]
+    unexpected = [k for k in state if k not in own]
+    if missing:
+        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+        raise WeightsError(f"weights {where} do not fit their config: tensor {missing[0]!r}{more} missing")
+    if unexpected:
+        more = f" and {len(unexpected) - 1} more" if len(unexpected) > 1 else ""
+        raise WeightsError(f"weights {where} do not fit their config: unexpected tensor {unexpected[0]!r}{more}")
+    for key, tensor in own.items():
+        if tuple(state[key].shape) != tuple(tensor.shape):
+            raise WeightsError(f"weights {where} do not fit their config: tensor {key!r} has shape "
+                               f"{tuple(state[key].shape)}, the config needs {tuple(tensor.shape)}")
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as exc:
+        raise WeightsError(f"weights {where} do not fit their config: {' '.join(str(exc).split())[:200]}") from None
 
 
 def plot_curves(history: list[dict], path: Path, keys: list[str], title: str) -> None:

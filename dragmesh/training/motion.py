@@ -36,7 +36,7 @@ from dragmesh.models.dqvae import (
     DQVAE, DQVAEConfig, count_parameters, dqvae_loss, drag_value, frame_times, kl_weight, perturb_joint,
 )
 from dragmesh.training.common import (
-    add_run_arguments, init_model, lr_at, plot_curves, restore_checkpoint, run_over, save_checkpoint, save_weights,
+    add_run_arguments, init_model, lr_at, on_cpu, plot_curves, restore_checkpoint, run_over, save_checkpoint, save_weights,
     seed_everything, setup_distributed,
 )
 
@@ -408,7 +408,7 @@ def main(args: argparse.Namespace) -> int:
         if d.main and step % 50 == 0:
             history.append({"step": step, **{k if k == "loss" else f"loss_{k}": v for k, v in running.items()}})
         if d.main and vals and (step % args.val_every == 0 or run_over(step, args, elapsed + time.time() - t0)):
-            metrics = validate(model, vals, baseline)
+            metrics = validate(on_cpu(model), vals, baseline)
             baseline = baseline or metrics
             history.append({"step": step, **metrics})
             bar.write(json.dumps(history[-1]))

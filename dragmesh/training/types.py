@@ -28,7 +28,7 @@ from dragmesh.models.typenet import (
     FEATURES_VERSION, TypeNet, TypeNetConfig, axis_targets, part_geometry, range_loss, range_targets,
 )
 from dragmesh.training.common import (
-    add_run_arguments, atomic_write_bytes, init_model, lr_at, plain_args, plot_curves, restore_checkpoint, run_over,
+    add_run_arguments, atomic_write_bytes, init_model, lr_at, on_cpu, plain_args, plot_curves, restore_checkpoint, run_over,
     save_checkpoint, save_weights, seed_everything, setup_distributed,
 )
 
@@ -52,6 +52,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--axis-weight", type=float, default=1.0, help="weight of the axis head's cross-entropy")
     p.add_argument("--range-head", action=argparse.BooleanOptionalAction, default=True,
                    help="also train the head that predicts the joint's range and rest position (default on)")
+    p.add_argument("--canonical-drag", action=argparse.BooleanOptionalAction, default=False,
+                   help="read the drag's direction only (its length as half the part's box diagonal), as joint "
+                        "inference shows it")
     p.add_argument("--range-weight", type=float, default=0.5, help="weight of the range head's loss")
     p.add_argument("--p-exact", type=float, default=0.3, help="fraction of samples trained with the exact drag")
     p.add_argument("--feature-workers", type=int, default=1, help="processes computing the shards' part geometry once")
@@ -179,7 +182,7 @@ def main(args: argparse.Namespace) -> int:
     seed_everything(args.seed + d.rank)
     args.out.mkdir(parents=True, exist_ok=True)
     cfg = TypeNetConfig(n_part=args.part_points, n_context=args.context_points, width=args.width, hidden=args.hidden,
-                        axis_head=args.axis_head, range_head=args.range_head)
+                        axis_head=args.axis_head, range_head=args.range_head, canonical_drag=args.canonical_drag)
     tables = [shard_features(f, cfg, args.out / f"features-{hashlib.sha1(str(f.resolve()).encode()).hexdigest()[:10]}.npz",
                              args.feature_workers)
               for f in args.shards]
@@ -222,7 +225,7 @@ def main(args: argparse.Namespace) -> int:
         if d.main and step % 50 == 0:
             history.append({"step": step, **running})
         if d.main and val is not None and (step % args.val_every == 0 or run_over(step, args, elapsed + time.time() - t0)):
-            history.append({"step": step, **validate(model, val, cfg)})
+            history.append({"step": step, **validate(on_cpu(model), val, cfg)})
             bar.write(json.dumps(history[-1]))
             plot_curves(history, args.out / "curves.png", ["loss", "train_acc", "val_type_acc", "val_axis_acc", "val_range_err"],
                         "joint-type classifier training")

@@ -44,7 +44,7 @@ def test_init_starts_from_weights_and_refuses_another_size(tmp_path):
     # Learning rate 0 (after warm-up's first step it is 0 too): the weights are the initial ones.
     assert all(torch.equal(a[k], b[k]) for k in a)
     model = torch.nn.Linear(3, 2)
-    with pytest.raises(WeightsError, match="does not fit"):
+    with pytest.raises(WeightsError, match="do not fit"):
         init_model(model, types.SimpleNamespace(init=first), "joints")
 
 

@@ -211,6 +211,35 @@ def test_a_hinge_on_the_clicked_edge_and_typed_limits_are_exported(session, tmp_
     assert session.undo() and session.parts[door].edited is None
 
 
+def test_a_dragged_pivot_moves_the_hinge_line_lands_on_edges_and_is_exported(session, tmp_path):
+    door = session.mesh.part_names.index("door")
+    drag_path(session, door, PANEL, swing(DOOR_HINGE, PANEL, np.linspace(0.05, 0.8, 10)))
+    before = session.parts[door].joint
+    session.push()
+    # Half way across the door (no edge near): the line goes through the point, direction kept.
+    joint = session.set_pivot(door, np.array([0.0, 0.2, 0.231]))
+    assert session.parts[door].edited == "pivot"
+    assert abs(joint.axis @ before.axis) > 0.9999
+    r = np.array([0.0, 0.2, 0.231]) - joint.origin
+    assert np.linalg.norm(r - (r @ joint.axis) * joint.axis) < 1e-9
+    # A centimetre from the right edge (x = 0.247 on the front face): it lands on that edge.
+    joint = session.set_pivot(door, np.array([0.237, 0.7, 0.231]))
+    assert joint.origin[0] == pytest.approx(0.247, abs=0.003)
+    # The drag is re-played on it: the panel point still goes out, toward +Z.
+    state = session.parts[door]
+    assert state.value > 0 and joint.apply(PANEL[None], state.value)[0][2] > PANEL[2]
+    written = session.export(tmp_path, "urdf")
+    (joint_el,) = ET.parse(written["urdf"][0]).getroot().findall("joint")
+    origin = np.array([float(x) for x in joint_el.find("origin").get("xyz").split()])
+    assert origin[0] == pytest.approx(0.247, abs=0.003)
+    assert session.undo() and session.parts[door].joint.origin == pytest.approx(before.origin)
+    slide = session.mesh.part_names.index("drawer") if "drawer" in session.mesh.part_names else None
+    if slide is not None:
+        session.override_type(slide, "prismatic")
+        with pytest.raises(InputError, match="only a hinge"):
+            session.set_pivot(slide, np.zeros(3))
+
+
 def test_nearest_edge_and_words():
     centre, axes, ext = np.zeros(3), np.eye(3), np.array([0.5, 0.4, 0.02])
     middle, direction, k = nearest_edge(np.array([0.24, 0.0, 0.01]), centre, axes, ext)

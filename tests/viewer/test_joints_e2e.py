@@ -300,3 +300,44 @@ def test_an_edited_hinge_and_typed_limits_are_exported(tmp_path, display):
     origin = np.array([float(v) for v in joint.find("origin").get("xyz").split()])
     assert abs(axis[1]) > 0.999 and origin[0] == pytest.approx(0.247, abs=0.01)
     assert status == 0
+
+
+def test_a_pivot_dragged_to_the_other_edge_is_exported(tmp_path, display):
+    log, out = tmp_path / "events.jsonl", tmp_path / "exports"
+    proc, ready = open_viewer(display, CABINET, log, "--out", str(out), "--export", "urdf")
+    try:
+        drag_door_open(display, log, proc, ready, np.linspace(0.0, 0.8, 12))
+        # Pivot mode (the door waits closed), then a drag across its panel from its hinge to near
+        # its free (right) edge: the line follows the cursor and lands on that edge.
+        xdo(display, "key", "p")
+        wait_for(log, proc, lambda e: e["event"] == "mode" and e.get("pivot"), 20, "pivot mode")
+        to_screen = screen_projector(ready)
+        mouse_path(display, [to_screen(np.array([x, 0.6, 0.231])) for x in np.linspace(-0.23, 0.235, 12)])
+        wait_for(log, proc, lambda e: e["event"] == "edit" and e["what"] == "pivot" or e["event"] == "error",
+                 30, "the pivot edit")
+        time.sleep(0.5)
+        screenshot(display, tmp_path / "pivot.png")
+        # Leaving pivot mode re-plays the drag on the moved line: the door opens again.
+        xdo(display, "key", "p")
+        wait_for(log, proc, lambda e: e["event"] == "replay" or e["event"] == "error", 30, "the re-played drag")
+        time.sleep(0.5)
+        screenshot(display, tmp_path / "pivot_replayed.png")
+        xdo(display, "key", "e")
+        wait_for(log, proc, lambda e: e["event"] in ("export", "error") and e["t"] > 0, 60, "the export")
+    finally:
+        status = stop_viewer(proc, display)
+    assert not errors(log), errors(log)
+    events = read_events(log)
+    moves = [e for e in events if e["event"] == "pivot"]
+    assert len(moves) >= 3, "the line did not follow the drag"
+    edit = next(e for e in events if e["event"] == "edit" and e["what"] == "pivot")
+    assert abs(edit["axis"][1]) > 0.999 and edit["origin"][0] == pytest.approx(0.247, abs=0.01)
+    assert edit["value"] == 0.0  # the door waits closed while its pivot is dragged
+    replay = next(e for e in events if e["event"] == "replay")
+    assert replay["origin"][0] == pytest.approx(0.247, abs=0.01) and replay["value"] > 0.3
+    export = next(e for e in events if e["event"] == "export")
+    urdf = ET.parse(next(p for p in export["paths"] if p.endswith(".urdf"))).getroot()
+    (joint,) = urdf.findall("joint")
+    origin = np.array([float(v) for v in joint.find("origin").get("xyz").split()])
+    assert joint.get("type") == "revolute" and origin[0] == pytest.approx(0.247, abs=0.01)
+    assert status == 0
