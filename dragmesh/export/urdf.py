@@ -4,7 +4,8 @@ Each part's joint frame sits at the part's pivot with the base's orientation (``
 joint axis is written in the mesh's own frame and the part's mesh file holds ``vertices - pivot``.
 With joint value q, a point x of the part then goes to ``pivot + M(q) (x - pivot)`` in the base frame,
 which is the joint's own motion (revolute: rotation about the hinge line; prismatic: x + q a).
-Limits are the joint's when known, otherwise the range the trajectory covers (the drag's extent).
+Limits are the joint's when known, otherwise the range the trajectory covers (the drag's extent); a
+hinge inferred to turn freely (no limits: a knob, a wheel) is a ``continuous`` joint.
 
 Mesh files are Wavefront OBJ beside the URDF, named ``<stem>.<link>.obj``; they are written first and
 the URDF last, each atomically, so a URDF on disk never names a missing mesh.
@@ -83,14 +84,19 @@ def write_urdf(asset: ArticulatedAsset, path: str | os.PathLike) -> list[Path]:
         mesh_file = f"{stem}.{link}.obj"
         written.append(write_text(path.parent / mesh_file, obj_text(part.vertices - pivot, part.faces, link)))
         _link(robot, link, mesh_file)
-        joint = ET.SubElement(robot, "joint", name=joint_name, type=part.joint.type)
+        # A hinge without limits (a knob, a wheel: inferred continuous) is URDF's "continuous".
+        continuous = part.joint.is_revolute and part.joint.limits is None
+        joint = ET.SubElement(robot, "joint", name=joint_name, type="continuous" if continuous else part.joint.type)
         ET.SubElement(joint, "parent", link=base_link)
         ET.SubElement(joint, "child", link=link)
         ET.SubElement(joint, "origin", xyz=_fmt(pivot), rpy="0 0 0")
         ET.SubElement(joint, "axis", xyz=_fmt(part.joint.axis))
-        lower, upper = part.extent()
-        ET.SubElement(joint, "limit", lower=f"{lower:.9g}", upper=f"{upper:.9g}", effort=f"{EFFORT:g}",
-                      velocity=f"{VELOCITY:g}")
+        if continuous:
+            ET.SubElement(joint, "limit", effort=f"{EFFORT:g}", velocity=f"{VELOCITY:g}")
+        else:
+            lower, upper = part.extent()
+            ET.SubElement(joint, "limit", lower=f"{lower:.9g}", upper=f"{upper:.9g}", effort=f"{EFFORT:g}",
+                          velocity=f"{VELOCITY:g}")
 
     ET.indent(robot)
     text = '<?xml version="1.0"?>\n<!-- written by DragMesh -->\n' + ET.tostring(robot, encoding="unicode") + "\n"

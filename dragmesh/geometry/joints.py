@@ -107,6 +107,26 @@ def revolute_drag_angle(
     return _safe_atan2(y, x, degenerate)
 
 
+def _np_drag_value(is_revolute: bool, axis: np.ndarray, origin: np.ndarray, point: np.ndarray,
+                   vector: np.ndarray) -> np.ndarray:
+    """:func:`drag_to_value` of one joint in NumPy (float64; the same formulas and degenerate
+    cases), for :meth:`Joint.drag_value`: a hot path of the data generator and of inference."""
+    a = axis / max(float(np.linalg.norm(axis)), np.finfo(np.float64).tiny)
+    if not is_revolute:
+        return vector @ a
+    r = point - origin
+    r2 = r + vector
+    r_perp = r - (r @ a)[..., None] * a
+    r2_perp = r2 - (r2 @ a)[..., None] * a
+    norm = lambda x: np.linalg.norm(x, axis=-1)
+    info = np.finfo(np.float64)
+    eps = info.eps ** 0.5 * (norm(r) + norm(r2)) + 8 * info.eps * (norm(point) + norm(origin) + norm(vector)) + info.tiny
+    degenerate = (norm(r_perp) <= eps) | (norm(r2_perp) <= eps)
+    y = np.cross(r_perp, r2_perp) @ a
+    x = (r_perp * r2_perp).sum(-1)
+    return np.where(degenerate, 0.0, np.arctan2(np.where(degenerate, 0.0, y), np.where(degenerate, 1.0, x)))
+
+
 def drag_to_value(
     is_revolute, axis: torch.Tensor, origin: torch.Tensor, point: torch.Tensor, vector: torch.Tensor
 ) -> torch.Tensor:
@@ -293,8 +313,29 @@ class Joint:
 
         Signs follow the value continuously (w < 0 for |theta| > pi), as interpolation wants.
         """
-        a, o = self._torch()
-        return joint_dq(self.is_revolute, a, o, self._values(values)).numpy()
+        v = np.asarray(values, dtype=np.float64)
+        if not np.all(np.isfinite(v)):
+            raise InputError("joint values must be finite")
+        # joint_dq in NumPy (the same formulas): one joint at many values is the data generator's
+        # and the pipeline's hot path, where torch's per-call overhead dominated.
+        a = self.axis / max(float(np.linalg.norm(self.axis)), 1e-12)
+        shape = v.shape
+        v = v.reshape(-1)
+        if self.is_revolute:
+            half = 0.5 * v
+            qw, qv = np.cos(half), np.sin(half)[:, None] * a
+            c, s_ = np.cos(v)[:, None], np.sin(v)[:, None]
+            o = self.origin
+            rotated = o * c + np.cross(a, o) * s_ + a * (a @ o) * (1.0 - c)  # Rodrigues: R o
+            t = o - rotated
+        else:
+            qw, qv = np.ones_like(v), np.zeros((len(v), 3))
+            t = v[:, None] * a
+        # dual part 0.5 (0, t) (x) (qw, qv) = 0.5 (-t.qv, qw t + t x qv)
+        dual_w = -0.5 * np.einsum("ij,ij->i", t, qv)
+        dual_v = 0.5 * (qw[:, None] * t + np.cross(t, qv))
+        out = np.concatenate([qw[:, None], qv, dual_w[:, None], dual_v], axis=1)
+        return out.reshape(shape + (8,))
 
     def transforms(self, values) -> np.ndarray:
         """4x4 rigid transforms (T, 4, 4) of the joint at values (T,); a scalar gives (4, 4).
@@ -337,8 +378,7 @@ class Joint:
         """
         p = _points("drag point", point, DragError)
         v = _points("drag vector", vector, DragError)
-        a, o = self._torch()
-        value = drag_to_value(self.is_revolute, a, o, _t(p), _t(v)).numpy()
+        value = _np_drag_value(self.is_revolute, self.axis, self.origin, p, v)
         value = float(value) if value.ndim == 0 else value
         return self.clamp(value) if clamp else value
 

@@ -19,7 +19,9 @@ def test_urdf_joint_values_reproduce_every_frame(tmp_path, asset):
     assert sorted(robot.actuated_joint_names) == ["door_joint", "drawer_joint"]
     for part in asset.parts:
         joint = robot.joint_map[f"{part.name}_joint"]
-        assert joint.type == part.joint.type
+        # A hinge without limits turns freely: URDF's continuous joint.
+        free = part.joint.is_revolute and part.joint.limits is None
+        assert joint.type == ("continuous" if free else part.joint.type)
         np.testing.assert_allclose(joint.axis, part.joint.axis, atol=1e-9)
         rest = robot.get_transform(frame_to=part.name, frame_from="base")
         for k in range(asset.n_frames):
@@ -52,3 +54,6 @@ def test_urdf_limits_are_known_limits_or_the_drag_extent(tmp_path):
     assert (door.limit.lower, door.limit.upper) == pytest.approx((-0.1, 1.5))
     # unknown limits: the range the trajectory covers, from rest (0) to the drag's value
     assert (drawer.limit.lower, drawer.limit.upper) == pytest.approx((0.0, 0.3))
+    # a hinge without limits (a knob) turns freely: continuous, no lower / upper
+    free = load(write_urdf(make_asset(door_limits=None), tmp_path / "c.urdf")[0]).joint_map["door_joint"]
+    assert free.type == "continuous" and free.limit.lower is None and free.limit.upper is None
