@@ -1,8 +1,8 @@
 """The viewer window: event loop, mouse and keyboard, and drawing.
 
 Mouse: left-press on a part grabs it at the ray-cast surface point; once the drag has gone
-``INFER_PX`` pixels the joint is inferred (once per part, and once more at ``REINFER_FACTOR`` times
-that while the button is held); every later movement puts the part at the joint value under the
+``INFER_AT_PX[0]`` pixels the joint is inferred (once per part, and again at each further distance of
+``INFER_AT_PX`` while the button is held); every later movement puts the part at the joint value under the
 cursor, within the joint's limits (:mod:`viewer.follow`); the release generates the trajectory. The
 inference's runners-up are drawn as see-through ghosts and listed in the panel; 1 / 2 / 3 (or a
 click on the list) pick one, and the drag is re-played on it. A carried part (a handle) drags its

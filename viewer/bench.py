@@ -5,7 +5,7 @@ The benchmark opens the real viewer window (a private Xvfb when DISPLAY is unset
 on a part through the same handlers real X events reach, and moves the cursor along the part's true
 motion and back, one mouse event per frame. A frame is timed from the mouse event to the presented
 image: the drag handler (cursor ray -> joint value), drawing, ``flip`` and ``glFinish``. The first
-movement past ``INFER_PX`` infers the joint (and the one past three times that infers it again); those
+movement past each distance of ``INFER_AT_PX`` infers the joint (again while the drag is young); those
 frames are reported on their own, the frames after them are the figure.
 
 The orbit is a Shift+left drag (it orbits anywhere), one mouse event per frame, timed the same way:
@@ -148,7 +148,7 @@ def measure(size, frames, triangles, mesh_path, labels, up) -> dict:
             px, py = x, y
             app.window.dispatch_events()
             if app.drag is not None and app.drag.inferences > inferred:
-                # This frame also inferred the joint (first at INFER_PX, again at 3x that).
+                # This frame also inferred the joint (at each distance of INFER_AT_PX).
                 if first is None:
                     first = ms
                 else:

@@ -3,9 +3,9 @@ base (the part that never moves), the parts carried by others, the undo and redo
 calls into the pipeline.
 
 Every part starts at rest with no joint. A drag of a part infers its joint once it has travelled
-``INFER_PX`` pixels on screen (the pipeline's joint inference, with the user's type override if
-any), and once more at ``REINFER_FACTOR`` times that while the button is held (a longer drag says
-more); later drags move it along that joint. Inference keeps the runners-up: the part's
+``INFER_AT_PX[0]`` pixels on screen (the pipeline's joint inference, with the user's type override
+if any), and again at each further distance of ``INFER_AT_PX`` while the button is held (a longer drag
+says more: the first centimetres of a door's swing are an outward pull a flap makes too); later drags move it along that joint. Inference keeps the runners-up: the part's
 ``candidates`` (the joint first), any of which the user can pick; the pick re-plays the last drag on
 it. The joint's limits hold the live drag (closed and fully open). Joints can be edited: the axis
 snapped to one of the part's box axes, the hinge put on a box edge, the limits typed; a joint the
@@ -43,10 +43,10 @@ HISTORY = 50
 BASE_NAMES = re.compile(r"(base|body|frame|root|chassis|carcass|housing|casing|case|main|fixed|static|stand)"
                         r"([ _.\-]?\d+)?", re.IGNORECASE)
 BASE_LOCKED = "the base is fixed; drag a moving part"
-# Inference waits until the drag has gone this far on screen (pixels): a shorter one says too little
-# about its direction. While the button is held it decides once more at REINFER_FACTOR times that.
-INFER_PX = 24.0
-REINFER_FACTOR = 3.0
+# Inference waits until the drag has gone the first of these distances on screen (pixels): a shorter
+# one says too little about its direction. While the button is held it decides again at the others.
+INFER_AT_PX = (24.0, 72.0, 144.0)
+INFER_PX = INFER_AT_PX[0]
 # Candidates kept per part: the joint and its runners-up.
 CANDIDATES = 3
 # A limit this close to the pose in the file is the pose in the file ("closed"): the physical stop is
@@ -543,13 +543,12 @@ class Session:
 
     def inference_due(self, drag: Drag, pixels: float) -> bool:
         """Whether a drag that has gone ``pixels`` on screen from the press should infer its joint
-        now: first at ``INFER_PX``, once more at ``REINFER_FACTOR`` times that (while the drag is
-        young, unless the part had its joint before the drag or the user picked a candidate)."""
+        now: at each distance of ``INFER_AT_PX`` in turn (while the drag is young, unless the part
+        had its joint before the drag or the user picked a candidate)."""
         if drag.had_joint or drag.picked:
             return False
-        if drag.inferences == 0:
-            return pixels >= INFER_PX
-        return drag.inferences == 1 and pixels >= REINFER_FACTOR * INFER_PX
+        k = drag.inferences
+        return k < len(INFER_AT_PX) and pixels >= INFER_AT_PX[k]
 
     def infer_joint(self, drag: Drag, vector: np.ndarray) -> Joint:
         """Infer the dragged part's joint (and its runners-up) from the drag's movement ``vector``

@@ -8,9 +8,9 @@ five steps:
    ``samplings`` disjoint point subsets, turned about up by each of ``VIEW_YAWS`` (quarter turns map
    the model frame's box onto itself, so every view is a valid input); the answers are turned back
    and combined robustly (the principal direction of the axis lines, the median pivot). The type
-   classifier reads every subset (it is yaw invariant by construction). A drag longer than the
-   object is shortened to the object's size before the networks read it: its direction is the
-   message, and an over-long drag must give the same joint (moved to its limit).
+   classifier reads every subset (it is yaw invariant by construction). The networks read the
+   drag brought into the range of lengths they were trained on (:data:`DRAG_RANGE`, relative to
+   the part): an over-long drag gives the same joint as a long one (moved to its limit).
 2. **Candidates.** Joints of both types from the networks (KPP-Net's line, the classifier's
    part-axis choice) and from geometry: the part's box axes, and for hinges the four box edge lines
    along each axis and its centre line.
@@ -44,19 +44,19 @@ import torch
 from dragmesh.geometry.joints import PRISMATIC, REVOLUTE, Joint
 from dragmesh.models.baseline import face_planes, part_frame, surface_frames, tighter_frame
 from dragmesh.models.prediction import Alternative, JointPrediction
-from dragmesh.models.typenet import CANONICAL_DRAG
 from dragmesh.physics import Obstacle, line_contacts, sweep, sweeps
 
 TYPES = (REVOLUTE, PRISMATIC)
 # Half a turn first: the pipeline's frame lays the part's footprint along +X, up to its sign,
 # which the first two views cover both ways.
 VIEW_YAWS = (0.0, 90.0, 180.0, 270.0)
-# The networks read the drag's direction at this length (times the part's box diagonal): how far a
-# person happened to drag says nothing about how the part is attached, and an answer that changed
-# with it (a drawer dragged 5 units instead of 0.3) would be an answer by chance. The length still
-# sets how far the part moves. None: the drag as given, shortened to MAX_DRAG.
-DRAG_LENGTH = CANONICAL_DRAG  # the networks are trained at this length too (--canonical-drag)
-MAX_DRAG = 1.0
+# The networks read the drag shortened or lengthened into this range (times the part's box
+# diagonal): 1% to 140% holds 98% of the training drags (median 17%). Inside it the length is
+# evidence (a drag longer than a part's extent along it cannot be a slide; a clock hand's tip
+# travels far, a key's a few millimetres); outside it a drag is read as the nearest in-range
+# drag of the same direction, so a drawer dragged 5 or 100 units gives the joint it gives at 1.4
+# part sizes, moved to its limit. The drag as given still sets how far the part moves.
+DRAG_RANGE = (0.01, 1.4)
 # A part whose box diagonal is under this fraction of the object's is a control (knob, button):
 # its motion is allowed to sink into the surface it sits on (real ones sit in holes the meshes
 # rarely model), so physics neither vetoes nor stops it.
@@ -187,14 +187,16 @@ class JointInference:
     uses_scene = True  # the pipeline passes a PartScene
 
     def __init__(self, kppnet, types=None, samplings: int = 1, views: int = 2, physics: bool = True,
-                 weights: Weights | None = None, drag_length: float | None = DRAG_LENGTH):
+                 weights: Weights | None = None, drag_range: tuple[float, float] | None = DRAG_RANGE,
+                 drag_length: float | None = None):
         self.kppnet = kppnet.eval()
         self.types = types
         self.samplings = max(1, int(samplings))
         self.views = max(1, min(int(views), len(VIEW_YAWS)))
         self.physics = physics
         self.weights = weights or Weights()
-        self.drag_length = drag_length
+        self.drag_range = drag_range
+        self.drag_length = drag_length  # a fixed length instead (networks trained with --canonical-drag)
         self.n_points = kppnet.cfg.n_points * self.samplings
         self.last_scores: list[tuple[str, float]] = []  # every candidate of the last drag: (type, score)
 
@@ -450,10 +452,13 @@ class JointInference:
         p = np.asarray(drag_point, dtype=np.float64)
         v = np.asarray(drag_vector, dtype=np.float64)
         length = float(np.linalg.norm(v))
-        v_net = v * min(1.0, MAX_DRAG / max(length, 1e-12))
+        v_net = v
+        part_size = float(np.linalg.norm(np.ptp(points[mask], axis=0))) if mask.any() else 1.0
         if self.drag_length is not None:
-            part_size = float(np.linalg.norm(np.ptp(points[mask], axis=0))) if mask.any() else 1.0
             v_net = v / max(length, 1e-12) * self.drag_length * part_size
+        elif self.drag_range is not None:
+            lo, hi = self.drag_range
+            v_net = v / max(length, 1e-12) * float(np.clip(length, lo * part_size, hi * part_size))
         part = scene.part_points if scene is not None else points[mask]
         obj_diag = scene.diagonal if scene is not None else float(np.linalg.norm(np.ptp(points, axis=0)))
         small = float(np.linalg.norm(np.ptp(part, axis=0))) < SMALL_PART * obj_diag

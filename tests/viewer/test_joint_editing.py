@@ -16,7 +16,7 @@ from dragmesh.io import load_mesh
 from handle_mesh import write_glb, write_obj
 from viewer.camera import OrbitCamera
 from viewer.parts import describe, find_carriers, nearest_edge
-from viewer.session import INFER_PX, REINFER_FACTOR, Drag, Session, ghost_value, tidy_limits
+from viewer.session import INFER_AT_PX, Drag, Session, ghost_value, tidy_limits
 
 CABINET = Path(__file__).resolve().parents[2] / "dragmesh" / "assets" / "cabinet.glb"
 PANEL = np.array([0.05, 0.45, 0.231])  # a point on the cabinet door's panel (its handle is at x = 0.2)
@@ -68,15 +68,14 @@ def swing(joint, point, angles):
 # -- when a drag infers -----------------------------------------------------------------------------
 
 
-def test_inference_waits_for_the_drag_and_decides_once_more_while_young():
+def test_inference_waits_for_the_drag_and_decides_again_while_young():
     d = Drag(1, np.zeros(3), np.zeros(3), np.eye(4))
-    assert not Session.inference_due(None, d, INFER_PX - 1)
-    assert Session.inference_due(None, d, INFER_PX)
-    d.inferences = 1
-    assert not Session.inference_due(None, d, REINFER_FACTOR * INFER_PX - 1)
-    assert Session.inference_due(None, d, REINFER_FACTOR * INFER_PX)
-    d.inferences = 2
-    assert not Session.inference_due(None, d, 1000)  # twice at most
+    for k, pixels in enumerate(INFER_AT_PX):
+        d.inferences = k
+        assert not Session.inference_due(None, d, pixels - 1)
+        assert Session.inference_due(None, d, pixels)
+    d.inferences = len(INFER_AT_PX)
+    assert not Session.inference_due(None, d, 1000)  # len(INFER_AT_PX) times at most
     picked = Drag(1, np.zeros(3), np.zeros(3), np.eye(4), inferences=1, picked=True)
     assert not Session.inference_due(None, picked, 1000)  # the user chose: no second guess
     known = Drag(1, np.zeros(3), np.zeros(3), np.eye(4), had_joint=True)
@@ -100,9 +99,9 @@ def test_limits_near_the_pose_in_the_file_are_that_pose():
 def test_a_door_pulled_by_its_panel_swings_about_its_side_hinge_and_a_runner_up_can_be_picked(session):
     door = session.mesh.part_names.index("door")
     path = swing(DOOR_HINGE, PANEL, np.linspace(0.05, 1.0, 12))
-    d, result, values = drag_path(session, door, PANEL, path)
+    d, result, values = drag_path(session, door, PANEL, path, infer_at=(1 / 6, 0.5, 1.0))
     state = session.parts[door]
-    assert d.inferences == 2
+    assert d.inferences == 3
     assert state.joint.type == "revolute" and abs(state.joint.axis @ DOOR_HINGE.axis) > np.cos(np.radians(10))
     assert abs(state.joint.origin[0] - DOOR_HINGE.origin[0]) < 0.02  # the left edge
     assert state.candidates[0].words == "side hinge" and state.choice == 0

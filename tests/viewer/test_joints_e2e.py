@@ -135,8 +135,9 @@ def test_a_door_pulled_by_its_panel_swings_about_its_side_hinge(tmp_path, displa
     pick = next(e for e in events if e["event"] == "pick")
     assert pick["name"] == "door" and pick["point"][0] < 0.15  # the panel, not the handle
     joints = [e for e in events if e["event"] == "joint"]
-    # Inferred once the drag said enough (24 px), then once more at three times that.
-    assert [j["inference"] for j in joints] == [1, 2] and joints[0]["pixels"] >= 24
+    # Inferred once the drag said enough (24 px), then again at 72 and 144 px while young: the first
+    # centimetres of the swing are an outward pull, which a flap makes too.
+    assert [j["inference"] for j in joints] == [1, 2, 3] and joints[0]["pixels"] >= 24
     joint = joints[-1]
     assert joint["type"] == "revolute" and abs(joint["axis"][1]) > np.cos(np.radians(10))
     assert joint["origin"][0] == pytest.approx(-0.247, abs=0.02), "not the side hinge"
