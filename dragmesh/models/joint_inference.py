@@ -187,16 +187,14 @@ class JointInference:
     uses_scene = True  # the pipeline passes a PartScene
 
     def __init__(self, kppnet, types=None, samplings: int = 1, views: int = 2, physics: bool = True,
-                 weights: Weights | None = None, drag_range: tuple[float, float] | None = DRAG_RANGE,
-                 drag_length: float | None = None):
+                 weights: Weights | None = None, drag_range: tuple[float, float] | None = DRAG_RANGE):
         self.kppnet = kppnet.eval()
         self.types = types
         self.samplings = max(1, int(samplings))
         self.views = max(1, min(int(views), len(VIEW_YAWS)))
         self.physics = physics
         self.weights = weights or Weights()
-        self.drag_range = drag_range
-        self.drag_length = drag_length  # a fixed length instead (networks trained with --canonical-drag)
+        self.drag_range = drag_range  # None: the networks read the drag as given
         self.n_points = kppnet.cfg.n_points * self.samplings
         self.last_scores: list[tuple[str, float]] = []  # every candidate of the last drag: (type, score)
 
@@ -454,9 +452,7 @@ class JointInference:
         length = float(np.linalg.norm(v))
         v_net = v
         part_size = float(np.linalg.norm(np.ptp(points[mask], axis=0))) if mask.any() else 1.0
-        if self.drag_length is not None:
-            v_net = v / max(length, 1e-12) * self.drag_length * part_size
-        elif self.drag_range is not None:
+        if self.drag_range is not None:
             lo, hi = self.drag_range
             v_net = v / max(length, 1e-12) * float(np.clip(length, lo * part_size, hi * part_size))
         part = scene.part_points if scene is not None else points[mask]

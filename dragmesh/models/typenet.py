@@ -37,9 +37,6 @@ from dragmesh.models.kppnet import masked_pool, point_mlp
 CLIP = 3.0
 # Bumped whenever part_geometry or the cached fields change, so cached features are never stale.
 FEATURES_VERSION = 4
-# The drag length a canonical-drag classifier reads, times the part's box diagonal (the length
-# joint inference shows the networks, see dragmesh.models.joint_inference.DRAG_LENGTH).
-CANONICAL_DRAG = 0.5
 # A part axis within this angle of the true joint axis is "the joint's axis" for the axis head.
 AXIS_MATCH_DEG = 10.0
 N_SCALARS = 21
@@ -53,10 +50,6 @@ class TypeNetConfig:
     hidden: int = 256
     axis_head: bool = False  # also say which part axis (if any) is the joint's: 3 axes + "none"
     range_head: bool = False  # also predict the joint's range and where in it the part rests
-    # Read the drag's direction only, as if it were CANONICAL_DRAG times the part's box diagonal
-    # long: how far a person happened to drag says nothing about how the part is attached, and a
-    # classifier that reads the length answers differently for a 3 mm and a 3 cm press of a key.
-    canonical_drag: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -123,11 +116,9 @@ def part_geometry(points: np.ndarray, mask: np.ndarray, n_part: int, n_context: 
     }
 
 
-def drag_features(geom: dict[str, torch.Tensor], drag_point: torch.Tensor, drag_vector: torch.Tensor,
-                  canonical: bool = False) -> tuple:
+def drag_features(geom: dict[str, torch.Tensor], drag_point: torch.Tensor, drag_vector: torch.Tensor) -> tuple:
     """Batched (B, ...) tensors of :func:`part_geometry` plus the drag → (scalars (B, N_SCALARS),
-    drag point in the part frame / scale (B, 3), unit drag direction in the part frame (B, 3)).
-    ``canonical``: the drag's length is read as :data:`CANONICAL_DRAG` times the part's box diagonal."""
+    drag point in the part frame / scale (B, 3), unit drag direction in the part frame (B, 3))."""
     axes, centre, ext = geom["axes"], geom["centre"], geom["ext"]
     scale = geom["scale"].reshape(-1, 1)
     to_part = lambda v: (axes @ v.unsqueeze(-1)).squeeze(-1)
@@ -135,8 +126,6 @@ def drag_features(geom: dict[str, torch.Tensor], drag_point: torch.Tensor, drag_
     frac = torch.clamp(p / (0.5 * ext / scale).clamp_min(1e-3), -CLIP, CLIP)
     length = drag_vector.norm(dim=-1, keepdim=True)
     v = to_part(drag_vector / length.clamp_min(1e-9))
-    if canonical:
-        length = CANONICAL_DRAG * ext.norm(dim=-1, keepdim=True)
     up = axes[..., 1]  # the part axes' y components: +Y in the part frame
     size = geom["obj_size"].reshape(-1, 1).clamp_min(1e-6)
     scalars = torch.cat([
@@ -231,7 +220,7 @@ class TypeNet(nn.Module):
 
     def features(self, geom: dict[str, torch.Tensor], drag_point: torch.Tensor, drag_vector: torch.Tensor) -> torch.Tensor:
         """The pooled part, context and scalar features (B, 4 * width + 64) every head reads."""
-        scalars, p, v = drag_features(geom, drag_point, drag_vector, self.cfg.canonical_drag)
+        scalars, p, v = drag_features(geom, drag_point, drag_vector)
         part, ctx = geom["part"], geom["context"]
         n = part.shape[1]
         f_part = self.part_mlp(torch.cat([part, part - p.unsqueeze(1), v.unsqueeze(1).expand(-1, n, -1)], -1))

@@ -21,7 +21,6 @@ import torch
 from tqdm import tqdm
 
 from dragmesh.models.kppnet import KPPNet, KPPNetConfig, kppnet_loss
-from dragmesh.models.typenet import CANONICAL_DRAG
 from dragmesh.training.common import (
     add_run_arguments, init_model, lr_at, on_cpu, plain_args, plot_curves, restore_checkpoint, run_over, save_checkpoint,
     save_weights, seed_everything, setup_distributed,
@@ -44,8 +43,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--split", default="train", choices=("train", "train_world"),
                    help="categories generated on the fly (without --shards): the original seen ones or the wider world's")
     p.add_argument("--epoch-size", type=int, default=100_000, help="samples per on-the-fly epoch")
-    p.add_argument("--canonical-drag", action=argparse.BooleanOptionalAction, default=False,
-                   help="train on the drag's direction at half the part's box diagonal, as joint inference shows it")
     p.add_argument("--val-every", type=int, default=1000)
     p.add_argument("--val-samples", type=int, default=512)
     add_run_arguments(p, out="runs/joints")
@@ -81,17 +78,6 @@ def augment(batch: dict[str, torch.Tensor], n_points: int, gen: torch.Generator)
         out["points"] = torch.gather(out["points"], 1, idx.unsqueeze(-1).expand(-1, -1, 3))
         out["mask"] = torch.gather(batch["mask"], 1, idx)
     return out
-
-
-def canonical_drags(batch: dict[str, torch.Tensor], length: float) -> dict[str, torch.Tensor]:
-    """The batch with each drag vector set to ``length`` times the diagonal of its part's points'
-    box (the direction kept), as joint inference shows drags to the networks."""
-    pts, part = batch["points"], (batch["mask"] > 0.5).unsqueeze(-1)
-    hi = torch.where(part, pts, torch.full_like(pts, -torch.inf)).amax(dim=1)
-    lo = torch.where(part, pts, torch.full_like(pts, torch.inf)).amin(dim=1)
-    diag = (hi - lo).norm(dim=-1, keepdim=True).nan_to_num(0.0)
-    v = batch["drag_vector"]
-    return {**batch, "drag_vector": v / v.norm(dim=-1, keepdim=True).clamp_min(1e-12) * length * diag}
 
 
 def forward_loss(model, batch):
@@ -173,16 +159,12 @@ def main(args: argparse.Namespace) -> int:
         net = torch.nn.parallel.DistributedDataParallel(model)
     gen = torch.Generator().manual_seed(args.seed * 1000 + d.rank + step)
     vals = val_batches(args) if d.main else []
-    if args.canonical_drag:
-        vals = [canonical_drags(b, CANONICAL_DRAG) for b in vals]
     data = train_batches(args, d.rank, d.world)
     bar = tqdm(total=args.steps, initial=step, disable=not d.main, dynamic_ncols=True)
     t0 = time.time()
     running = {}
     while not run_over(step, args, elapsed + time.time() - t0):
         batch = augment(next(data), args.points, gen)
-        if args.canonical_drag:
-            batch = canonical_drags(batch, CANONICAL_DRAG)
         batch = {k: v.to(d.device) for k, v in batch.items()}
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args, elapsed + time.time() - t0)

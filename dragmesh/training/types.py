@@ -52,9 +52,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--axis-weight", type=float, default=1.0, help="weight of the axis head's cross-entropy")
     p.add_argument("--range-head", action=argparse.BooleanOptionalAction, default=True,
                    help="also train the head that predicts the joint's range and rest position (default on)")
-    p.add_argument("--canonical-drag", action=argparse.BooleanOptionalAction, default=False,
-                   help="read the drag's direction only (its length as half the part's box diagonal), as joint "
-                        "inference shows it")
     p.add_argument("--range-weight", type=float, default=0.5, help="weight of the range head's loss")
     p.add_argument("--p-exact", type=float, default=0.3, help="fraction of samples trained with the exact drag")
     p.add_argument("--feature-workers", type=int, default=1, help="processes computing the shards' part geometry once")
@@ -182,7 +179,7 @@ def main(args: argparse.Namespace) -> int:
     seed_everything(args.seed + d.rank)
     args.out.mkdir(parents=True, exist_ok=True)
     cfg = TypeNetConfig(n_part=args.part_points, n_context=args.context_points, width=args.width, hidden=args.hidden,
-                        axis_head=args.axis_head, range_head=args.range_head, canonical_drag=args.canonical_drag)
+                        axis_head=args.axis_head, range_head=args.range_head)
     tables = [shard_features(f, cfg, args.out / f"features-{hashlib.sha1(str(f.resolve()).encode()).hexdigest()[:10]}.npz",
                              args.feature_workers)
               for f in args.shards]
