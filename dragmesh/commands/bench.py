@@ -18,6 +18,7 @@ import json
 import platform
 import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -133,10 +134,24 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shown_path(path: str) -> str:
+    """The mesh as the report names it: the built-in example by name, else relative to the current
+    folder when inside it (no machine's absolute paths in a pasted report)."""
+    from dragmesh.commands.demo import example_path
+
+    p = Path(path).resolve()
+    if p == Path(example_path()).resolve():
+        return f"built-in example {p.name}"
+    try:
+        return str(p.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def format_report(report: dict[str, Any]) -> str:
     names = list(report["configs"])
     lines = [
-        f"dragmesh bench: {report['mesh']} part {report['part']}, {report['runs']} runs, batch 1, "
+        f"dragmesh bench: {_shown_path(report['mesh'])} part {report['part']}, {report['runs']} runs, batch 1, "
         f"{report['threads']} torch threads, {report['frames']} frames, export {','.join(report['export']) or 'none'}",
     ]
     for name in names:
