@@ -42,6 +42,7 @@ from dragmesh.errors import DragError, InputError
 from dragmesh.geometry.dualquat import dq_normalize, np_dq_from_matrix, np_dq_to_matrix
 from dragmesh.geometry.joints import JOINT_TYPES, REVOLUTE, Joint, project_dq_to_value
 from dragmesh.io import PartMesh, load_mesh
+from dragmesh.model_names import JOINT_MODELS, MOTION_MODELS
 from dragmesh.normalize import Normalization, unit_up
 from dragmesh.geometry.triangles import closest_point_on_triangles
 from dragmesh.sampling import face_areas, lattice_sample, min_masked_points
@@ -84,11 +85,9 @@ class AnalyticMotionGenerator:
         return np.broadcast_to(dq, (samples, frames, 8)).copy()
 
 
-JOINT_MODELS = ("kppnet", "geometric", "dragfit")
 # Points sampled on the moving part for the physical checks (the part's box, sweeps, contact):
 # 512 scored as well as 1,024 on every 6th benchmark drag (type, axis, limits) at 15 % less joint time.
 SCENE_PART_POINTS = 512
-MOTION_MODELS = ("dqvae", "analytic")
 
 
 def default_components(weights_dir=None, joint_model: str = "kppnet", motion_model: str = "dqvae"):

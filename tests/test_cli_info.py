@@ -121,3 +121,14 @@ def test_bad_inputs_give_one_line_and_exit_2(tmp_path, capsys):
         lines = err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("dragmesh: error: "), (name, err)
         assert "Traceback" not in err and out == "", name
+
+
+def test_building_the_command_line_imports_no_torch():
+    """`dragmesh --help` and `dragmesh info` stay light: the trainers, evaluations and the pipeline
+    (torch, the models) are imported only by the commands that run them."""
+    import subprocess
+    import sys
+
+    code = "import sys; from dragmesh import cli; cli.build_parser(); print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -117,7 +117,7 @@ def option(check):
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """--weights, --joint-model, --motion-model: which components the pipeline loads."""
-    from dragmesh.pipeline import JOINT_MODELS, MOTION_MODELS
+    from dragmesh.model_names import JOINT_MODELS, MOTION_MODELS
 
     parser.add_argument("--weights", metavar="DIR", help="folder of the model weights (default: the shipped weights/)")
     parser.add_argument("--joint-model", choices=JOINT_MODELS, default="kppnet",
