@@ -479,7 +479,7 @@ class MotionGenerator:
 
     def __init__(self, weights_dir: str | Path = WEIGHTS_DIR, name: str = "motion"):
         from dragmesh.errors import WeightsError
-        from dragmesh.training.common import fit_state, load_weights
+        from dragmesh.models.weights import fit_state, load_weights
 
         state, meta = load_weights(Path(weights_dir), name)
         if not isinstance(meta, dict) or "sha256" not in meta:

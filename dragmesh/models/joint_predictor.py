@@ -85,7 +85,7 @@ class LearnedJointPredictor:
         """KPP-Net from ``joints.*`` and, with ``types`` and when ``types.*`` exists beside it, the
         type classifier; either file set corrupt or mismatched is a WeightsError."""
         from dragmesh.models.typenet import TypeClassifier
-        from dragmesh.training.common import fit_state, load_weights
+        from dragmesh.models.weights import fit_state, load_weights
 
         state, meta = load_weights(Path(weights_dir), "joints")
         try:

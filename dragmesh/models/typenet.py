@@ -264,7 +264,7 @@ class TypeClassifier:
     @classmethod
     def load(cls, weights_dir) -> "TypeClassifier":
         from dragmesh.errors import WeightsError
-        from dragmesh.training.common import fit_state, load_weights
+        from dragmesh.models.weights import fit_state, load_weights
 
         state, meta = load_weights(Path(weights_dir), "types")
         try:

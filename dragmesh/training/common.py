@@ -20,6 +20,7 @@ import torch
 from torch import distributed as dist
 
 from dragmesh.errors import WeightsError
+from dragmesh.models.weights import fit_state, load_weights  # noqa: F401  (the trainers' one import site)
 
 
 @dataclass
@@ -188,77 +189,6 @@ def save_weights(model: torch.nn.Module, out_dir: Path, name: str, config: dict,
     meta.update(extra or {})
     atomic_write_bytes(out_dir / f"{name}.json", (json.dumps(meta, indent=2) + "\n").encode())
     return weights
-
-
-def load_weights(weights_dir: Path, name: str) -> tuple[dict, dict]:
-    """Read ``name.json`` and ``name.safetensors`` from weights_dir, checking the sha256.
-
-    Returns (state_dict, meta). Raises WeightsError (one line naming the file and the fault) when a
-    file is missing or unreadable, the config is not UTF-8 JSON holding an object with a ``config``
-    object, the weights do not match their checksum, or a tensor is not floating point or holds NaN
-    or infinite values (never cast or loaded silently).
-    """
-    from safetensors.torch import load
-
-    weights_dir = Path(weights_dir)
-    cfg_path, w_path = weights_dir / f"{name}.json", weights_dir / f"{name}.safetensors"
-    for p in (cfg_path, w_path):
-        if not p.is_file():
-            raise WeightsError(f"missing weights file: {p}")
-    try:
-        meta = json.loads(cfg_path.read_bytes().decode("utf-8"))
-    except OSError as exc:
-        raise WeightsError(f"unreadable weights config {cfg_path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise WeightsError(f"weights config {cfg_path} is not UTF-8 text (byte {exc.start})") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise WeightsError(f"weights config {cfg_path} is not valid JSON: {getattr(exc, 'msg', exc)}") from None
-    if not isinstance(meta, dict):
-        raise WeightsError(f"weights config {cfg_path} must hold a JSON object, got {type(meta).__name__} {str(meta)[:40]}")
-    if not isinstance(meta.get("config"), dict):
-        raise WeightsError(f"weights config {cfg_path} has no \"config\" object")
-    try:
-        blob = w_path.read_bytes()
-    except OSError as exc:
-        raise WeightsError(f"unreadable weights {w_path}: {exc.strerror or exc}") from None
-    if "sha256" in meta and hashlib.sha256(blob).hexdigest() != meta["sha256"]:
-        raise WeightsError(f"corrupted weights: {w_path} does not match the sha256 in {cfg_path.name}")
-    try:
-        state = load(blob)
-    except Exception as exc:  # safetensors raises its own error types
-        raise WeightsError(f"unreadable weights {w_path}: {' '.join(str(exc).split())[:160]}") from None
-    for key, tensor in state.items():
-        if not tensor.is_floating_point():
-            raise WeightsError(f"weights {w_path}: tensor {key!r} is {str(tensor.dtype).replace('torch.', '')}; "
-                               "model weights must be floating point")
-        bad = int((~torch.isfinite(tensor)).sum())
-        if bad:
-            share = "all" if bad == tensor.numel() else f"{bad} of {tensor.numel()}"
-            raise WeightsError(f"weights {w_path}: tensor {key!r} holds NaN or infinite values ({share})")
-    return state, meta
-
-
-def fit_state(model: torch.nn.Module, state: dict, where: str | Path) -> None:
-    """Load ``state`` into ``model`` after checking it tensor by tensor: missing or unexpected keys
-    and wrong shapes are one WeightsError naming ``where``, the tensor and both shapes (not torch's
-    multi-line "Error(s) in loading state_dict")."""
-    own = model.state_dict()
-    missing = [k for k in own if k not in state]
-    unexpected = [k for k in state if k not in own]
-    if missing:
-        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
-        raise WeightsError(f"weights {where} do not fit their config: tensor {missing[0]!r}{more} missing")
-    if unexpected:
-        more = f" and {len(unexpected) - 1} more" if len(unexpected) > 1 else ""
-        raise WeightsError(f"weights {where} do not fit their config: unexpected tensor {unexpected[0]!r}{more}")
-    for key, tensor in own.items():
-        if tuple(state[key].shape) != tuple(tensor.shape):
-            raise WeightsError(f"weights {where} do not fit their config: tensor {key!r} has shape "
-                               f"{tuple(state[key].shape)}, the config needs {tuple(tensor.shape)}")
-    try:
-        model.load_state_dict(state)
-    except RuntimeError as exc:
-        raise WeightsError(f"weights {where} do not fit their config: {' '.join(str(exc).split())[:200]}") from None
 
 
 def plot_curves(history: list[dict], path: Path, keys: list[str], title: str) -> None:
