@@ -21,12 +21,7 @@ driver including Mesa's software rasteriser under Xvfb. Modules by concern:
 - ``bench.py``    frame time while dragging and orbiting (``dragmesh view --bench``)
 - ``xvfb.py``     a private X server for tests and the benchmark
 
-The pipeline never imports this package; ``dragmesh view`` imports it only when run.
+The pipeline never imports this package; ``dragmesh view`` imports it only when run. The package
+itself imports no pyglet (``pyglet_options.py`` sets it up for the GUI modules), so the GUI-free
+modules (``session``, ``follow``, ``parts``, ``camera``, ``picking``) load without a display library.
 """
-
-import pyglet
-
-# Before any pyglet.window / pyglet.gl import: no hidden shadow window (one context is enough), and
-# no glGetError after every GL call (it costs more than a frame's draw calls).
-pyglet.options["shadow_window"] = False
-pyglet.options["debug_gl"] = False

@@ -37,7 +37,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-import viewer  # noqa: F401  (pyglet options, before pyglet.window)
+import viewer.pyglet_options  # noqa: F401  (before pyglet.window / pyglet.gl)
 import pyglet
 from pyglet import gl
 from pyglet.window import key, mouse

@@ -89,6 +89,7 @@ def _stats(ms: list[float]) -> dict:
 
 
 def measure(size, frames, triangles, mesh_path, labels, up) -> dict:
+    import viewer.pyglet_options  # noqa: F401
     import pyglet
     from pyglet import gl
     from pyglet.window import mouse

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import viewer.pyglet_options  # noqa: F401  (before pyglet.window / pyglet.gl)
 import pyglet
 
 from viewer.widgets import FONT, MUTED, Button, Entry, Slider, Text, baseline, fit_lines

@@ -21,6 +21,7 @@ import ctypes
 from dataclasses import dataclass
 
 import numpy as np
+import viewer.pyglet_options  # noqa: F401  (before pyglet.window / pyglet.gl)
 from pyglet import gl
 from pyglet.graphics.shader import Shader, ShaderProgram
 

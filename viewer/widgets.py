@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+import viewer.pyglet_options  # noqa: F401  (before pyglet.window / pyglet.gl)
 import pyglet
 
 FONT = ("DejaVu Sans", "Roboto", "Arial", "sans-serif")

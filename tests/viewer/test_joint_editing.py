@@ -302,3 +302,13 @@ def test_several_joints_play_and_export_together(session, tmp_path):
     robot = ET.parse(written["urdf"][0]).getroot()
     assert sorted(j.get("type") for j in robot.findall("joint")) == ["prismatic", "revolute"]
     assert {"door", "drawer"} <= set(load_mesh(written["glb"][0]).part_names)
+
+
+def test_the_gui_free_modules_load_without_pyglet():
+    import subprocess
+    import sys
+
+    code = ("import sys; import viewer.session, viewer.follow, viewer.parts, viewer.camera, viewer.picking; "
+            "print('pyglet' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
