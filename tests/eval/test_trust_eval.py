@@ -33,6 +33,9 @@ def test_trust_sections_on_a_few_samples():
     assert stab["seed"]["type_changed"] == 0.0 and stab["shuffled"]["axis_p95"] < 1e-6
     text = trust.format_report(acc, stab, None)
     assert "shipped / perturbed / seen" in text and "| shuffled |" in text
+    # Penetration is measured beyond the true motion's own: the oracle's is 0 by definition.
+    oracle = acc[("truth (oracle)", "perturbed")]["seen"]
+    assert oracle["pen_max"] == 0.0
 
 
 def test_calibration_fit_prefers_the_temperature_that_matches_the_evidence():
