@@ -191,10 +191,7 @@ def line_contact(obstacle: Obstacle, joint: Joint, part_points: np.ndarray, samp
     """The smallest distance from the base to the hinge line, over the stretch of the line that
     the part spans; inf for an empty base. A door's hinge lies where the door meets its carcass, so
     a small value supports a hinge; a line far from the base is a hinge in mid-air."""
-    t = (part_points - joint.origin) @ joint.axis
-    along = np.linspace(t.min(), t.max(), samples) if len(t) else np.zeros(1)
-    line = joint.origin + along[:, None] * joint.axis
-    return float(obstacle.distance(line).min())
+    return line_contacts(obstacle, [joint], part_points, samples)[0]
 
 
 def _poses(joint: Joint, points: np.ndarray, values: np.ndarray) -> np.ndarray:
