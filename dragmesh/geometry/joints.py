@@ -300,11 +300,13 @@ class Joint:
     def _torch(self):
         return _t(self.axis), _t(self.origin)
 
-    def _values(self, values) -> torch.Tensor:
+    @staticmethod
+    def _values(values) -> np.ndarray:
+        """Joint values as float64, checked finite."""
         v = np.asarray(values, dtype=np.float64)
         if not np.all(np.isfinite(v)):
             raise InputError("joint values must be finite")
-        return _t(v)
+        return v
 
     # -- motions -----------------------------------------------------------------------------
 
@@ -313,9 +315,7 @@ class Joint:
 
         Signs follow the value continuously (w < 0 for |theta| > pi), as interpolation wants.
         """
-        v = np.asarray(values, dtype=np.float64)
-        if not np.all(np.isfinite(v)):
-            raise InputError("joint values must be finite")
+        v = self._values(values)
         # joint_dq in NumPy (the same formulas): one joint at many values is the data generator's
         # and the pipeline's hot path, where torch's per-call overhead dominated.
         a = self.axis / max(float(np.linalg.norm(self.axis)), 1e-12)
@@ -343,7 +343,7 @@ class Joint:
         Rodrigues' formula in NumPy: callers pose meshes with it in hot loops (data generation,
         the viewer), where a round trip through torch costs a millisecond per call.
         """
-        v = self._values(values).numpy()
+        v = self._values(values)
         a, o = self.axis, self.origin
         T = np.zeros(v.shape + (4, 4))
         T[..., 3, 3] = 1.0
