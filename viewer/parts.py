@@ -220,10 +220,14 @@ def box_edges(centre: np.ndarray, axes: np.ndarray, ext: np.ndarray) -> list[tup
     return out
 
 
-def nearest_edge(point: np.ndarray, centre: np.ndarray, axes: np.ndarray, ext: np.ndarray):
-    """The box edge line nearest ``point`` (3,): (middle (3,), direction (3,), box axis k)."""
+def nearest_edge(point: np.ndarray, centre: np.ndarray, axes: np.ndarray, ext: np.ndarray,
+                 along: np.ndarray | None = None):
+    """The box edge line nearest ``point`` (3,): (middle (3,), direction (3,), box axis k). With
+    ``along`` (3,), only the edges within 2° of that direction count (None when none does)."""
     best, dist = None, np.inf
     for middle, direction, k in box_edges(centre, axes, ext):
+        if along is not None and abs(direction @ along) < np.cos(np.radians(2.0)):
+            continue
         r = point - middle
         d = float(np.linalg.norm(r - (r @ direction) * direction))
         if d < dist:

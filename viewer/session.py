@@ -814,17 +814,12 @@ class Session:
         r = point - j.origin
         origin = j.origin + r - (r @ j.axis) * j.axis
         centre, axes, ext = self.part_box(label)
-        best = None
-        for middle, direction, _ in partinfo.box_edges(centre, axes, ext):
-            if abs(direction @ j.axis) < np.cos(np.radians(2.0)):
-                continue
-            q = origin - middle
-            d = float(np.linalg.norm(q - (q @ j.axis) * j.axis))
-            if best is None or d < best[0]:
-                best = (d, middle)
-        if best is not None and best[0] <= snap * float(np.linalg.norm(ext)):
-            q = best[1] - j.origin
-            origin = j.origin + q - (q @ j.axis) * j.axis
+        edge = partinfo.nearest_edge(origin, centre, axes, ext, along=j.axis)
+        if edge is not None:
+            gap = edge[0] - origin
+            if np.linalg.norm(gap - (gap @ j.axis) * j.axis) <= snap * float(np.linalg.norm(ext)):
+                q = edge[0] - j.origin
+                origin = j.origin + q - (q @ j.axis) * j.axis
         joint = Joint(j.type, j.axis, origin, j.limits)
         if not replay:
             self.show_rest(label)

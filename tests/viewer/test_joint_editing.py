@@ -243,6 +243,10 @@ def test_nearest_edge_and_words():
     centre, axes, ext = np.zeros(3), np.eye(3), np.array([0.5, 0.4, 0.02])
     middle, direction, k = nearest_edge(np.array([0.24, 0.0, 0.01]), centre, axes, ext)
     assert k == 1 and middle[0] == pytest.approx(0.25) and middle[2] == pytest.approx(0.01)
+    # Only edges along a direction: the nearest running along x, none along an oblique one.
+    middle, direction, k = nearest_edge(np.array([0.24, 0.0, 0.01]), centre, axes, ext, along=np.array([1.0, 0, 0]))
+    assert k == 0 and middle[1] == pytest.approx(-0.2) and middle[2] == pytest.approx(0.01)
+    assert nearest_edge(np.zeros(3), centre, axes, ext, along=np.array([1.0, 1.0, 0]) / np.sqrt(2)) is None
     up = np.array([0.0, 1.0, 0.0])
     box = (centre, axes, ext)
     assert describe(Joint("revolute", (0, 1, 0), (-0.25, 0, 0), (0, 1.5)), box, up) == "side hinge"
