@@ -451,8 +451,8 @@ class JointInference:
         v = np.asarray(drag_vector, dtype=np.float64)
         length = float(np.linalg.norm(v))
         v_net = v
-        part_size = float(np.linalg.norm(np.ptp(points[mask], axis=0))) if mask.any() else 1.0
         if self.drag_range is not None:
+            part_size = float(np.linalg.norm(np.ptp(points[mask], axis=0))) if mask.any() else 1.0
             lo, hi = self.drag_range
             v_net = v / max(length, 1e-12) * float(np.clip(length, lo * part_size, hi * part_size))
         part = scene.part_points if scene is not None else points[mask]
