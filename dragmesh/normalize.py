@@ -27,6 +27,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from dragmesh.errors import InputError, MeshError
+from dragmesh.geometry.rotations import rotation_between
 
 MODEL_UP = np.array([0.0, 1.0, 0.0])
 
@@ -76,18 +77,7 @@ def rotation_onto_y(up: Sequence[float] | np.ndarray) -> np.ndarray:
     For ``up`` = -Y every half-turn about a horizontal axis is minimal; the half-turn about X is
     chosen so the choice is deterministic.
     """
-    u = unit_up(up)
-    v = np.cross(u, MODEL_UP)
-    sin = float(np.linalg.norm(v))
-    cos = float(u @ MODEL_UP)
-    if sin < 1e-15:
-        return np.eye(3) if cos > 0 else np.diag([1.0, -1.0, -1.0])
-    # Axis-angle (Rodrigues) with a normalised axis stays accurate near up = -Y, where the
-    # shortcut I + [v]x + [v]x^2 / (1 + cos) divides by almost zero.
-    k = v / sin
-    kx = np.array([[0.0, -k[2], k[1]], [k[2], 0.0, -k[0]], [-k[1], k[0], 0.0]])
-    angle = np.arctan2(sin, cos)
-    return np.eye(3) + np.sin(angle) * kx + (1.0 - np.cos(angle)) * (kx @ kx)
+    return rotation_between(unit_up(up), MODEL_UP)
 
 
 def part_yaw(part: np.ndarray, points: np.ndarray) -> np.ndarray:

@@ -39,8 +39,8 @@ import numpy as np
 import torch
 
 from dragmesh.errors import DragError, InputError
-from dragmesh.geometry.dualquat import dq_normalize, np_dq_from_matrix, np_dq_to_matrix
-from dragmesh.geometry.joints import JOINT_TYPES, REVOLUTE, Joint, project_dq_to_value
+from dragmesh.geometry.dualquat import dq_normalize, np_dq_from_matrix, np_dq_to_matrix, project_dq_to_value
+from dragmesh.geometry.joints import JOINT_TYPES, REVOLUTE, Joint
 from dragmesh.io import PartMesh, load_mesh
 from dragmesh.model_names import JOINT_MODELS, MOTION_MODELS
 from dragmesh.normalize import Normalization, unit_up

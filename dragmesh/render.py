@@ -21,6 +21,7 @@ from typing import Sequence
 import numpy as np
 
 from dragmesh.errors import ExportError
+from dragmesh.geometry.rotations import rotation_between
 
 # Colours shared by every render so thumbnails, videos and the viewer agree.
 BASE_COLOR = (0.78, 0.78, 0.80, 1.0)
@@ -73,19 +74,6 @@ def _look_at(eye: np.ndarray, target: np.ndarray, up: np.ndarray) -> np.ndarray:
     return pose
 
 
-def _rotation_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Rotation matrix (3, 3) taking unit vector a onto unit vector b."""
-    v, c = np.cross(a, b), float(np.dot(a, b))
-    if c < -1 + 1e-9:
-        perp = np.cross(a, [1.0, 0.0, 0.0])
-        if np.linalg.norm(perp) < 1e-6:
-            perp = np.cross(a, [0.0, 1.0, 0.0])
-        perp /= np.linalg.norm(perp)
-        return 2 * np.outer(perp, perp) - np.eye(3)
-    vx = np.array([[0, -v[2], v[1]], [v[2], 0, -v[0]], [-v[1], v[0], 0]])
-    return np.eye(3) + vx + vx @ vx / (1 + c)
-
-
 def axis_arrow(start: np.ndarray, end: np.ndarray, radius: float):
     """A trimesh arrow (shaft cylinder + cone head) from ``start`` to ``end``; radius in mesh units."""
     import trimesh
@@ -100,7 +88,7 @@ def axis_arrow(start: np.ndarray, end: np.ndarray, radius: float):
     cone.apply_translation([0, 0, length - head])
     arrow = trimesh.util.concatenate([shaft, cone])
     pose = np.eye(4)
-    pose[:3, :3] = _rotation_between(np.array([0.0, 0.0, 1.0]), direction)
+    pose[:3, :3] = rotation_between(np.array([0.0, 0.0, 1.0]), direction)
     pose[:3, 3] = start
     arrow.apply_transform(pose)
     return arrow
@@ -192,7 +180,7 @@ def render_frames(
 
     # A view from front-right-above in the mesh's own frame: "front" is the side facing +Z after
     # rotating +Y onto the up axis, which is how glTF assets and the data generator face.
-    to_up = _rotation_between(np.array([0.0, 1.0, 0.0]), up)
+    to_up = rotation_between(np.array([0.0, 1.0, 0.0]), up)
     view_dir = to_up @ np.array([0.55, 0.45, 1.0]) if view is None else np.asarray(view, float)
     view_dir = view_dir / np.linalg.norm(view_dir)
     yfov = np.deg2rad(35.0)
@@ -214,7 +202,7 @@ def render_frames(
         floor_height = float(np.min((_corners(bounds) - centre) @ up))
         disc = trimesh.creation.cylinder(radius=distance * 6, height=radius * 0.002, sections=64)
         pose = np.eye(4)
-        pose[:3, :3] = _rotation_between(np.array([0.0, 0.0, 1.0]), up)
+        pose[:3, :3] = rotation_between(np.array([0.0, 0.0, 1.0]), up)
         pose[:3, 3] = centre + up * (floor_height - radius * 0.002)
         material = pyrender.MetallicRoughnessMaterial(baseColorFactor=np.asarray(GROUND_COLOR),
                                                       metallicFactor=0.0, roughnessFactor=1.0)

@@ -18,6 +18,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from dragmesh.geometry.rotations import rotation_matrix
+
 Mesh = tuple[np.ndarray, np.ndarray]
 
 _FACE_AXIS = {"-x": (0, -1), "+x": (0, 1), "-y": (1, -1), "+y": (1, 1), "-z": (2, -1), "+z": (2, 1)}
@@ -37,22 +39,6 @@ def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0],
         ],
         axis=-1,
-    )
-
-
-def rotation_matrix(axis, angle: float) -> np.ndarray:
-    """Rotation (3, 3) by `angle` radians about the unit direction of `axis` (3,), right-handed."""
-    a = np.asarray(axis, dtype=np.float64)
-    a = a / np.linalg.norm(a)
-    x, y, z = a
-    c, s = np.cos(angle), np.sin(angle)
-    C = 1.0 - c
-    return np.array(
-        [
-            [c + x * x * C, x * y * C - z * s, x * z * C + y * s],
-            [y * x * C + z * s, c + y * y * C, y * z * C - x * s],
-            [z * x * C - y * s, z * y * C + x * s, c + z * z * C],
-        ]
     )
 
 

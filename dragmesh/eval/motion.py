@@ -41,8 +41,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from dragmesh.geometry.dualquat import dq_apply, dq_translation
-from dragmesh.geometry.joints import Joint, joint_dq, project_dq_to_value
+from dragmesh.geometry.dualquat import dq_apply, dq_translation, joint_dq, project_dq_to_value
+from dragmesh.geometry.joints import Joint
 
 METRICS = ("traj", "last", "chamfer", "angle_deg", "trans", "violation", "drag", "dir")
 PART_POINTS = 256  # points of the moving part the measures move

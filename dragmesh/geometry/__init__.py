@@ -1,92 +1,12 @@
-"""Kinematic core: dual quaternions and joints, as pure functions (no models).
+"""Kinematic core: rotations, joints, dual quaternions and triangles, as pure functions (no models).
 
-See :mod:`dragmesh.geometry.dualquat` for the conventions (quaternions real part first, matrices on
-column vectors, dual quaternions (qr, qd) with qd = 0.5 (0, t) ⊗ qr) and
-:mod:`dragmesh.geometry.joints` for the joint family.
+- :mod:`~dragmesh.geometry.rotations`: NumPy rotations (axis-angle, matrices, quaternions).
+- :mod:`~dragmesh.geometry.joints`: the NumPy :class:`~dragmesh.geometry.joints.Joint` the program
+  passes around (transforms, dual quaternions, drags, projection, frames).
+- :mod:`~dragmesh.geometry.dualquat`: torch quaternions, dual quaternions and batched joint motions,
+  differentiable, for the models.
+- :mod:`~dragmesh.geometry.triangles`: closest points on triangles (NumPy).
+
+Only ``dualquat`` imports torch; import the modules themselves, so that loading a mesh or a joint
+does not load torch.
 """
-
-from dragmesh.geometry.dualquat import (
-    Screw,
-    axis_angle_to_quat,
-    dq_apply,
-    dq_conjugate,
-    dq_exp,
-    dq_from_matrix,
-    dq_from_rt,
-    dq_from_screw,
-    dq_identity,
-    dq_inverse,
-    dq_log,
-    dq_multiply,
-    dq_normalize,
-    dq_pow,
-    dq_sclerp,
-    dq_standardize,
-    dq_to_matrix,
-    dq_to_rt,
-    dq_to_screw,
-    dq_translation,
-    matrix_to_quat,
-    np_dq_apply,
-    np_dq_from_matrix,
-    np_dq_to_matrix,
-    quat_apply,
-    quat_conjugate,
-    quat_multiply,
-    quat_normalize,
-    quat_standardize,
-    quat_to_axis_angle,
-    quat_to_matrix,
-)
-from dragmesh.geometry.joints import (
-    JOINT_TYPES,
-    PRISMATIC,
-    REVOLUTE,
-    Joint,
-    drag_to_value,
-    joint_dq,
-    project_dq_to_value,
-    revolute_drag_angle,
-)
-
-__all__ = [
-    "Screw",
-    "axis_angle_to_quat",
-    "dq_apply",
-    "dq_conjugate",
-    "dq_exp",
-    "dq_from_matrix",
-    "dq_from_rt",
-    "dq_from_screw",
-    "dq_identity",
-    "dq_inverse",
-    "dq_log",
-    "dq_multiply",
-    "dq_normalize",
-    "dq_pow",
-    "dq_sclerp",
-    "dq_standardize",
-    "dq_to_matrix",
-    "dq_to_rt",
-    "dq_to_screw",
-    "dq_translation",
-    "matrix_to_quat",
-    "np_dq_apply",
-    "np_dq_from_matrix",
-    "np_dq_to_matrix",
-    "quat_apply",
-    "quat_conjugate",
-    "quat_multiply",
-    "quat_normalize",
-    "quat_standardize",
-    "quat_to_axis_angle",
-    "quat_to_matrix",
-    "JOINT_TYPES",
-    "PRISMATIC",
-    "REVOLUTE",
-    "Joint",
-    "drag_to_value",
-    "joint_dq",
-    "project_dq_to_value",
-    "revolute_drag_angle",
-]

@@ -1,4 +1,4 @@
-"""Quaternions and unit dual quaternions for rigid motions, as plain torch functions.
+"""Quaternions, unit dual quaternions and joint motions for the models, as plain torch functions.
 
 Conventions, stated once for the whole file:
 
@@ -10,13 +10,18 @@ Conventions, stated once for the whole file:
 - A 4x4 transform is [[R, t], [0, 0, 0, 1]].
 - A screw motion is a rotation by `angle` (radians) about a line (unit `axis` through a point)
   followed by a translation `d_along_axis` (a length, not the classical pitch d / angle) along it.
+- A joint is as in :mod:`dragmesh.geometry.joints` (revolute by theta: x ↦ R(a, theta)(x - o) + o;
+  prismatic by d: x ↦ x + d a); here it is batched as tensors: `is_revolute` (...) bool, axes
+  (..., 3), origins (..., 3), values (...).
 
 Every function broadcasts over leading dimensions, keeps the dtype (float32 or float64) and device
 of its inputs, and is differentiable. Where a formula is singular at zero rotation (axis of a
 null rotation, ratios like angle / sin(angle)), the singular branch is replaced by its limit or a
 Taylor series and fed safe inputs, so gradients stay finite there.
 
-The ``np_*`` wrappers take and return float64 NumPy arrays.
+The ``np_*`` wrappers take and return float64 NumPy arrays. The NumPy kinematics that needs no
+gradients (the :class:`~dragmesh.geometry.joints.Joint` the program passes around, rotations) is in
+:mod:`dragmesh.geometry.joints` and :mod:`dragmesh.geometry.rotations`, which import no torch.
 """
 
 from __future__ import annotations
@@ -471,6 +476,150 @@ def dq_from_screw(
     t = p - quat_apply(qr, p) + d * axis
     qr, t = torch.broadcast_tensors(qr, _pure(t))
     return torch.cat([qr, 0.5 * quat_multiply(t, qr)], dim=-1)
+
+
+# ----------------------------------------------------------------------------------------------
+# Joint motions: the torch side of :mod:`dragmesh.geometry.joints`, for the models
+# ----------------------------------------------------------------------------------------------
+#
+# A joint is (type, axis a, origin o) as in :mod:`dragmesh.geometry.joints`. These functions take
+# `is_revolute` as a bool tensor (...) (or a Python bool), axes (..., 3), origins (..., 3) and
+# values (...); all broadcast together, keep the float dtype of `axis` and are differentiable.
+# Axes are normalised inside, so a raw network output can be passed.
+
+
+def _unit(axis: torch.Tensor) -> torch.Tensor:
+    return axis / _divisor(_safe_norm(axis, keepdim=True))
+
+
+def _dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    return (a * b).sum(dim=-1)
+
+
+def _flag(is_revolute, like: torch.Tensor) -> torch.Tensor:
+    return torch.as_tensor(is_revolute, dtype=torch.bool, device=like.device)
+
+
+def joint_dq(is_revolute, axis: torch.Tensor, origin: torch.Tensor, value) -> torch.Tensor:
+    """Unit dual quaternions (..., 8) of joints moved by `value` (...).
+
+    is_revolute: bool (...); axis, origin: (..., 3); value: radians (revolute) or lengths
+    (prismatic). A revolute joint gives the rotation about the line (o, a):
+    qr = (cos(theta/2), sin(theta/2) a), t = o - R o; a prismatic one the translation d a.
+    """
+    a = _unit(axis)
+    value = torch.as_tensor(value, dtype=a.dtype, device=a.device)
+    rev = _flag(is_revolute, a)[..., None]
+
+    qr_rev = axis_angle_to_quat(a, value)
+    t_rev = origin - quat_apply(qr_rev, origin)
+    qr_pri = torch.zeros_like(qr_rev)
+    qr_pri[..., 0] = 1
+    t_pri = value[..., None] * a
+
+    qr = torch.where(rev, qr_rev, qr_pri)
+    t = torch.where(rev, t_rev, t_pri)
+    qr, t = torch.broadcast_tensors(qr, torch.cat([torch.zeros_like(t[..., :1]), t], dim=-1))
+    return torch.cat([qr, 0.5 * quat_multiply(t, qr)], dim=-1)
+
+
+def revolute_drag_angle(
+    axis: torch.Tensor, origin: torch.Tensor, point: torch.Tensor, vector: torch.Tensor
+) -> torch.Tensor:
+    """Signed angle (...) about the line (origin, axis) bringing `point` nearest `point + vector`.
+
+    axis, origin, point, vector: (..., 3). With r = p - o and r' = p + v - o projected onto the
+    plane ⟂ a, the distance |R(a, theta) r - r'| is smallest at
+    theta = atan2(a·(r × r'), r·r').
+    It is the global minimiser, so the point never ends farther from the target than it started.
+    Where r or r' is (nearly) on the axis the drag says nothing about the angle: 0 is returned.
+    """
+    a = _unit(axis)
+    r = point - origin
+    r2 = r + vector
+    r_perp = r - _dot(r, a)[..., None] * a
+    r2_perp = r2 - _dot(r2, a)[..., None] * a
+    # Relative to the lever arms, plus the rounding of p - o, below which r⊥ is noise.
+    lever = _safe_norm(r) + _safe_norm(r2)
+    rounding = _safe_norm(point) + _safe_norm(origin) + _safe_norm(vector)
+    finfo = torch.finfo(a.dtype)
+    eps = _small(a.dtype) * lever + 8 * finfo.eps * rounding + finfo.tiny
+    degenerate = (_safe_norm(r_perp) <= eps) | (_safe_norm(r2_perp) <= eps)
+    y = _dot(a, _cross(r_perp, r2_perp))
+    x = _dot(r_perp, r2_perp)
+    return _safe_atan2(y, x, degenerate)
+
+
+def drag_to_value(
+    is_revolute, axis: torch.Tensor, origin: torch.Tensor, point: torch.Tensor, vector: torch.Tensor
+) -> torch.Tensor:
+    """Joint values (...) that best realise the drags (point (..., 3), vector (..., 3)).
+
+    Prismatic: v·a, the length of the drag along the axis. Revolute: the signed angle about the
+    axis line that brings p closest to p + v (see :func:`revolute_drag_angle`). Not clamped.
+    """
+    a = _unit(axis)
+    rev = _flag(is_revolute, a)
+    return torch.where(rev, revolute_drag_angle(a, origin, point, vector), _dot(vector, a))
+
+
+def _twist_angle(a: torch.Tensor, qr: torch.Tensor) -> torch.Tensor:
+    """Angle (...) in [-pi, pi] of the twist of rotations qr (..., 4) about unit axes a (..., 3).
+
+    The twist (cos(theta/2), sin(theta/2) a) is the rotation about a nearest qr; for a rotation
+    about a itself it is exact. 0 where qr has no component about a (a half turn about a ⟂ axis).
+    """
+    sign = torch.where(qr[..., :1] < 0, -torch.ones_like(qr[..., :1]), torch.ones_like(qr[..., :1]))
+    qr = qr * sign
+    y, x = _dot(a, qr[..., 1:]), qr[..., 0]
+    degenerate = torch.hypot(y, x) <= _small(qr.dtype) * _safe_norm(qr)
+    return 2 * _safe_atan2(y, x, degenerate)
+
+
+def project_dq_to_value(
+    is_revolute,
+    axis: torch.Tensor,
+    origin: torch.Tensor,
+    dq: torch.Tensor,
+    points: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Joint values (...) whose motions are nearest the rigid motions dq (..., 8).
+
+    Without `points`:
+      revolute: the twist angle of qr about a, 2 atan2(a·q_xyz, q_w), in [-pi, pi] (the rotation
+        about a nearest the motion's rotation; the translation is ignored);
+      prismatic: the displacement of the joint origin along a, (T(o) - o)·a. The origin of a
+        prismatic joint is conventionally on the part, so this is the motion of a point of the part.
+    With `points` (..., N, 3), the part's points, the value minimises the mean squared distance
+    between the joint-moved and the dq-moved points, in closed form:
+      prismatic: mean((T(x) - x)·a);
+      revolute: with r = x - o, y = T(x) - o, theta = atan2(sum a·(r × y), sum (r⊥·y⊥));
+        if the points give no information (all on the axis), the twist angle is used.
+    Both are exact for exact joint motions (revolute values within (-pi, pi)).
+    """
+    a = _unit(axis)
+    rev = _flag(is_revolute, a)
+    qr = dq[..., :4]
+    twist = _twist_angle(a, qr)
+    if points is None:
+        o = origin[..., None, :]
+        slide = _dot(dq_apply(dq, o)[..., 0, :] - origin, a)
+        return torch.where(rev, twist, slide)
+
+    moved = dq_apply(dq, points)  # (..., N, 3)
+    a_n = a[..., None, :]
+    slide = _dot(moved - points, a_n).mean(dim=-1)
+    r = points - origin[..., None, :]
+    y = moved - origin[..., None, :]
+    r_perp = r - _dot(r, a_n)[..., None] * a_n
+    y_perp = y - _dot(y, a_n)[..., None] * a_n
+    sin_sum = _dot(a_n, _cross(r_perp, y_perp)).mean(dim=-1)
+    cos_sum = _dot(r_perp, y_perp).mean(dim=-1)
+    spread = (_safe_norm(r_perp) * _safe_norm(y_perp)).mean(dim=-1)
+    cutoff = _small(a.dtype) * spread + torch.finfo(a.dtype).tiny
+    degenerate = torch.hypot(sin_sum, cos_sum) <= cutoff
+    fitted = torch.where(degenerate, twist, _safe_atan2(sin_sum, cos_sum, degenerate))
+    return torch.where(rev, fitted, slide)
 
 
 # ----------------------------------------------------------------------------------------------

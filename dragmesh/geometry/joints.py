@@ -1,4 +1,4 @@
-"""The one-parameter joint motions: revolute hinges and prismatic slides.
+"""The one-parameter joint motions, revolute hinges and prismatic slides, in NumPy (float64).
 
 Conventions (those of docs/architecture.md), stated once for the whole file:
 
@@ -6,14 +6,13 @@ Conventions (those of docs/architecture.md), stated once for the whole file:
 - Revolute by angle theta (radians, right-handed about a): x ↦ R(a, theta)(x - o) + o.
 - Prismatic by d (a length): x ↦ x + d a. The origin of a prismatic joint is any point,
   conventionally on the moving part.
-- Motions are unit dual quaternions (..., 8) as in :mod:`dragmesh.geometry.dualquat`.
+- Motions are 4x4 transforms or unit dual quaternions (..., 8), (qr, qd) with
+  qd = 0.5 (0, t) ⊗ qr, as in :mod:`dragmesh.geometry.dualquat`.
 
-The torch functions take `is_revolute` as a bool tensor (...) (or a Python bool), axes (..., 3),
-origins (..., 3) and values (...); all broadcast together, keep the float dtype of `axis` and are
-differentiable. Axes are normalised inside, so a raw network output can be passed.
-
-:class:`Joint` is the NumPy-facing (float64) form that the rest of the program passes around; it
-validates its fields once, when it is made, and raises :class:`dragmesh.errors.InputError`.
+:class:`Joint` is the form the rest of the program passes around; it validates its fields once,
+when it is made, and raises :class:`dragmesh.errors.InputError`. This module imports no torch: the
+batched, differentiable joint motions the models train with are in :mod:`dragmesh.geometry.dualquat`
+(``joint_dq``, ``drag_to_value``, ``project_dq_to_value``), with the same formulas.
 """
 
 from __future__ import annotations
@@ -22,186 +21,91 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from dragmesh.errors import DragError, InputError
-from dragmesh.geometry.dualquat import (
-    _cross,
-    _divisor,
-    _safe_atan2,
-    _safe_norm,
-    _small,
-    _t,
-    axis_angle_to_quat,
-    dq_apply,
-    dq_from_matrix,
-    dq_to_matrix,
-    quat_apply,
-    quat_multiply,
-)
+from dragmesh.geometry.rotations import axis_angle_matrix, matrix_to_quat, quat_multiply, quat_to_matrix, rotate
 
 REVOLUTE = "revolute"
 PRISMATIC = "prismatic"
 JOINT_TYPES = (REVOLUTE, PRISMATIC)
 
-
-def _unit(axis: torch.Tensor) -> torch.Tensor:
-    return axis / _divisor(_safe_norm(axis, keepdim=True))
-
-
-def _dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    return (a * b).sum(dim=-1)
+_EPS = np.finfo(np.float64).eps
+_TINY = np.finfo(np.float64).tiny
+# Below sqrt(eps) of its scale a sine or a lever arm counts as zero: a null rotation, a point on
+# the axis (the threshold of the torch functions in float64).
+_SMALL = _EPS ** 0.5
 
 
-def _flag(is_revolute, like: torch.Tensor) -> torch.Tensor:
-    return torch.as_tensor(is_revolute, dtype=torch.bool, device=like.device)
+def _norm(x: np.ndarray) -> np.ndarray:
+    return np.linalg.norm(x, axis=-1)
 
 
-def joint_dq(is_revolute, axis: torch.Tensor, origin: torch.Tensor, value) -> torch.Tensor:
-    """Unit dual quaternions (..., 8) of joints moved by `value` (...).
+def _drag_values(is_revolute: bool, axis: np.ndarray, origin: np.ndarray, point: np.ndarray,
+                 vector: np.ndarray) -> np.ndarray:
+    """Joint values (...) that best realise drags of `point` (..., 3) by `vector` (..., 3).
 
-    is_revolute: bool (...); axis, origin: (..., 3); value: radians (revolute) or lengths
-    (prismatic). A revolute joint gives the rotation about the line (o, a):
-    qr = (cos(theta/2), sin(theta/2) a), t = o - R o; a prismatic one the translation d a.
+    Prismatic: v·a. Revolute: with r = p - o and r' = p + v - o projected onto the plane ⟂ a,
+    theta = atan2(a·(r⊥ × r'⊥), r⊥·r'⊥), the global minimiser of |R(a, theta) r - r'|, so the point
+    never ends farther from the target than it started; 0 where r or r' is (nearly) on the axis,
+    relative to the lever arms plus the rounding of p - o.
     """
-    a = _unit(axis)
-    value = torch.as_tensor(value, dtype=a.dtype, device=a.device)
-    rev = _flag(is_revolute, a)[..., None]
-
-    qr_rev = axis_angle_to_quat(a, value)
-    t_rev = origin - quat_apply(qr_rev, origin)
-    qr_pri = torch.zeros_like(qr_rev)
-    qr_pri[..., 0] = 1
-    t_pri = value[..., None] * a
-
-    qr = torch.where(rev, qr_rev, qr_pri)
-    t = torch.where(rev, t_rev, t_pri)
-    qr, t = torch.broadcast_tensors(qr, torch.cat([torch.zeros_like(t[..., :1]), t], dim=-1))
-    return torch.cat([qr, 0.5 * quat_multiply(t, qr)], dim=-1)
-
-
-def revolute_drag_angle(
-    axis: torch.Tensor, origin: torch.Tensor, point: torch.Tensor, vector: torch.Tensor
-) -> torch.Tensor:
-    """Signed angle (...) about the line (origin, axis) bringing `point` nearest `point + vector`.
-
-    axis, origin, point, vector: (..., 3). With r = p - o and r' = p + v - o projected onto the
-    plane ⟂ a, the distance |R(a, theta) r - r'| is smallest at
-    theta = atan2(a·(r × r'), r·r').
-    It is the global minimiser, so the point never ends farther from the target than it started.
-    Where r or r' is (nearly) on the axis the drag says nothing about the angle: 0 is returned.
-    """
-    a = _unit(axis)
-    r = point - origin
-    r2 = r + vector
-    r_perp = r - _dot(r, a)[..., None] * a
-    r2_perp = r2 - _dot(r2, a)[..., None] * a
-    # Relative to the lever arms, plus the rounding of p - o, below which r⊥ is noise.
-    lever = _safe_norm(r) + _safe_norm(r2)
-    rounding = _safe_norm(point) + _safe_norm(origin) + _safe_norm(vector)
-    finfo = torch.finfo(a.dtype)
-    eps = _small(a.dtype) * lever + 8 * finfo.eps * rounding + finfo.tiny
-    degenerate = (_safe_norm(r_perp) <= eps) | (_safe_norm(r2_perp) <= eps)
-    y = _dot(a, _cross(r_perp, r2_perp))
-    x = _dot(r_perp, r2_perp)
-    return _safe_atan2(y, x, degenerate)
-
-
-def _np_drag_value(is_revolute: bool, axis: np.ndarray, origin: np.ndarray, point: np.ndarray,
-                   vector: np.ndarray) -> np.ndarray:
-    """:func:`drag_to_value` of one joint in NumPy (float64; the same formulas and degenerate
-    cases), for :meth:`Joint.drag_value`: a hot path of the data generator and of inference."""
-    a = axis / max(float(np.linalg.norm(axis)), np.finfo(np.float64).tiny)
+    a = axis / max(float(np.linalg.norm(axis)), _TINY)
     if not is_revolute:
         return vector @ a
     r = point - origin
     r2 = r + vector
     r_perp = r - (r @ a)[..., None] * a
     r2_perp = r2 - (r2 @ a)[..., None] * a
-    norm = lambda x: np.linalg.norm(x, axis=-1)
-    info = np.finfo(np.float64)
-    eps = info.eps ** 0.5 * (norm(r) + norm(r2)) + 8 * info.eps * (norm(point) + norm(origin) + norm(vector)) + info.tiny
-    degenerate = (norm(r_perp) <= eps) | (norm(r2_perp) <= eps)
+    eps = _SMALL * (_norm(r) + _norm(r2)) + 8 * _EPS * (_norm(point) + _norm(origin) + _norm(vector)) + _TINY
+    degenerate = (_norm(r_perp) <= eps) | (_norm(r2_perp) <= eps)
     y = np.cross(r_perp, r2_perp) @ a
     x = (r_perp * r2_perp).sum(-1)
     return np.where(degenerate, 0.0, np.arctan2(np.where(degenerate, 0.0, y), np.where(degenerate, 1.0, x)))
 
 
-def drag_to_value(
-    is_revolute, axis: torch.Tensor, origin: torch.Tensor, point: torch.Tensor, vector: torch.Tensor
-) -> torch.Tensor:
-    """Joint values (...) that best realise the drags (point (..., 3), vector (..., 3)).
-
-    Prismatic: v·a, the length of the drag along the axis. Revolute: the signed angle about the
-    axis line that brings p closest to p + v (see :func:`revolute_drag_angle`). Not clamped.
-    """
-    a = _unit(axis)
-    rev = _flag(is_revolute, a)
-    return torch.where(rev, revolute_drag_angle(a, origin, point, vector), _dot(vector, a))
-
-
-def _twist_angle(a: torch.Tensor, qr: torch.Tensor) -> torch.Tensor:
-    """Angle (...) in [-pi, pi] of the twist of rotations qr (..., 4) about unit axes a (..., 3).
+def _twist_angle(a: np.ndarray, qr: np.ndarray) -> np.ndarray:
+    """Angle (...) in [-pi, pi] of the twist of rotations qr (..., 4) about the unit axis a (3,).
 
     The twist (cos(theta/2), sin(theta/2) a) is the rotation about a nearest qr; for a rotation
     about a itself it is exact. 0 where qr has no component about a (a half turn about a ⟂ axis).
     """
-    sign = torch.where(qr[..., :1] < 0, -torch.ones_like(qr[..., :1]), torch.ones_like(qr[..., :1]))
-    qr = qr * sign
-    y, x = _dot(a, qr[..., 1:]), qr[..., 0]
-    degenerate = torch.hypot(y, x) <= _small(qr.dtype) * _safe_norm(qr)
-    return 2 * _safe_atan2(y, x, degenerate)
+    qr = np.where(qr[..., :1] < 0, -qr, qr)
+    y, x = qr[..., 1:] @ a, qr[..., 0]
+    degenerate = np.hypot(y, x) <= _SMALL * _norm(qr)
+    return np.where(degenerate, 0.0, 2 * np.arctan2(np.where(degenerate, 0.0, y), np.where(degenerate, 1.0, x)))
 
 
-def project_dq_to_value(
-    is_revolute,
-    axis: torch.Tensor,
-    origin: torch.Tensor,
-    dq: torch.Tensor,
-    points: torch.Tensor | None = None,
-) -> torch.Tensor:
-    """Joint values (...) whose motions are nearest the rigid motions dq (..., 8).
+def _project(is_revolute: bool, a: np.ndarray, o: np.ndarray, qr: np.ndarray, R: np.ndarray, t: np.ndarray,
+             points: np.ndarray | None) -> np.ndarray:
+    """Joint values (...) whose motions are nearest the rigid motions x ↦ R x + t.
 
-    Without `points`:
-      revolute: the twist angle of qr about a, 2 atan2(a·q_xyz, q_w), in [-pi, pi] (the rotation
-        about a nearest the motion's rotation; the translation is ignored);
-      prismatic: the displacement of the joint origin along a, (T(o) - o)·a. The origin of a
-        prismatic joint is conventionally on the part, so this is the motion of a point of the part.
-    With `points` (..., N, 3), the part's points, the value minimises the mean squared distance
-    between the joint-moved and the dq-moved points, in closed form:
+    a, o: the joint's unit axis and origin (3,); qr (..., 4) the rotations as quaternions, R
+    (..., 3, 3) as matrices, t (..., 3) the translations. Without `points`: revolute, the twist
+    angle of qr about a (the translation is ignored); prismatic, the displacement of the origin
+    along a. With `points` (N, 3), the part's points, the value minimises the mean squared distance
+    between the joint-moved and the given-moved points, in closed form:
       prismatic: mean((T(x) - x)·a);
-      revolute: with r = x - o, y = T(x) - o, theta = atan2(sum a·(r × y), sum (r⊥·y⊥));
-        if the points give no information (all on the axis), the twist angle is used.
+      revolute: with r = x - o, y = T(x) - o, theta = atan2(sum a·(r⊥ × y⊥), sum r⊥·y⊥); where the
+        points give no information (all on the axis), the twist angle.
     Both are exact for exact joint motions (revolute values within (-pi, pi)).
     """
-    a = _unit(axis)
-    rev = _flag(is_revolute, a)
-    qr = dq[..., :4]
     twist = _twist_angle(a, qr)
     if points is None:
-        o = origin[..., None, :]
-        slide = _dot(dq_apply(dq, o)[..., 0, :] - origin, a)
-        return torch.where(rev, twist, slide)
-
-    moved = dq_apply(dq, points)  # (..., N, 3)
-    a_n = a[..., None, :]
-    slide = _dot(moved - points, a_n).mean(dim=-1)
-    r = points - origin[..., None, :]
-    y = moved - origin[..., None, :]
-    r_perp = r - _dot(r, a_n)[..., None] * a_n
-    y_perp = y - _dot(y, a_n)[..., None] * a_n
-    sin_sum = _dot(a_n, _cross(r_perp, y_perp)).mean(dim=-1)
-    cos_sum = _dot(r_perp, y_perp).mean(dim=-1)
-    spread = (_safe_norm(r_perp) * _safe_norm(y_perp)).mean(dim=-1)
-    cutoff = _small(a.dtype) * spread + torch.finfo(a.dtype).tiny
-    degenerate = torch.hypot(sin_sum, cos_sum) <= cutoff
-    fitted = torch.where(degenerate, twist, _safe_atan2(sin_sum, cos_sum, degenerate))
-    return torch.where(rev, fitted, slide)
-
-
-# ----------------------------------------------------------------------------------------------
-# NumPy-facing joint
-# ----------------------------------------------------------------------------------------------
+        slide = (np.einsum("...ij,j->...i", R, o) + t - o) @ a
+        return twist if is_revolute else slide
+    moved = np.einsum("...ij,nj->...ni", R, points) + t[..., None, :]  # (..., N, 3)
+    if not is_revolute:
+        return ((moved - points) @ a).mean(axis=-1)
+    r = points - o
+    y = moved - o
+    r_perp = r - (r @ a)[..., None] * a
+    y_perp = y - (y @ a)[..., None] * a
+    sin_sum = (np.cross(r_perp, y_perp) @ a).mean(axis=-1)
+    cos_sum = (r_perp * y_perp).sum(-1).mean(axis=-1)
+    spread = (_norm(r_perp) * _norm(y_perp)).mean(axis=-1)
+    degenerate = np.hypot(sin_sum, cos_sum) <= _SMALL * spread + _TINY
+    fitted = np.arctan2(np.where(degenerate, 0.0, sin_sum), np.where(degenerate, 1.0, cos_sum))
+    return np.where(degenerate, twist, fitted)
 
 
 def _vector3(name: str, value) -> np.ndarray:
@@ -297,9 +201,6 @@ class Joint:
         out = np.clip(value, *self.limits)
         return float(out) if np.ndim(out) == 0 else out
 
-    def _torch(self):
-        return _t(self.axis), _t(self.origin)
-
     @staticmethod
     def _values(values) -> np.ndarray:
         """Joint values as float64, checked finite."""
@@ -316,18 +217,13 @@ class Joint:
         Signs follow the value continuously (w < 0 for |theta| > pi), as interpolation wants.
         """
         v = self._values(values)
-        # joint_dq in NumPy (the same formulas): one joint at many values is the data generator's
-        # and the pipeline's hot path, where torch's per-call overhead dominated.
         a = self.axis / max(float(np.linalg.norm(self.axis)), 1e-12)
         shape = v.shape
         v = v.reshape(-1)
         if self.is_revolute:
             half = 0.5 * v
             qw, qv = np.cos(half), np.sin(half)[:, None] * a
-            c, s_ = np.cos(v)[:, None], np.sin(v)[:, None]
-            o = self.origin
-            rotated = o * c + np.cross(a, o) * s_ + a * (a @ o) * (1.0 - c)  # Rodrigues: R o
-            t = o - rotated
+            t = self.origin - rotate(self.origin, a, v)
         else:
             qw, qv = np.ones_like(v), np.zeros((len(v), 3))
             t = v[:, None] * a
@@ -338,19 +234,13 @@ class Joint:
         return out.reshape(shape + (8,))
 
     def transforms(self, values) -> np.ndarray:
-        """4x4 rigid transforms (T, 4, 4) of the joint at values (T,); a scalar gives (4, 4).
-
-        Rodrigues' formula in NumPy: callers pose meshes with it in hot loops (data generation,
-        the viewer), where a round trip through torch costs a millisecond per call.
-        """
+        """4x4 rigid transforms (T, 4, 4) of the joint at values (T,); a scalar gives (4, 4)."""
         v = self._values(values)
         a, o = self.axis, self.origin
         T = np.zeros(v.shape + (4, 4))
         T[..., 3, 3] = 1.0
         if self.is_revolute:
-            c, s = np.cos(v)[..., None, None], np.sin(v)[..., None, None]
-            K = np.array([[0.0, -a[2], a[1]], [a[2], 0.0, -a[0]], [-a[1], a[0], 0.0]])
-            R = c * np.eye(3) + s * K + (1.0 - c) * np.outer(a, a)
+            R = axis_angle_matrix(a, v)
             T[..., :3, :3] = R
             T[..., :3, 3] = o - R @ o
         else:
@@ -378,7 +268,7 @@ class Joint:
         """
         p = _points("drag point", point, DragError)
         v = _points("drag vector", vector, DragError)
-        value = _np_drag_value(self.is_revolute, self.axis, self.origin, p, v)
+        value = _drag_values(self.is_revolute, self.axis, self.origin, p, v)
         value = float(value) if value.ndim == 0 else value
         return self.clamp(value) if clamp else value
 
@@ -386,21 +276,23 @@ class Joint:
         """Nearest joint values to rigid motions: dq (8,) / (T, 8) or matrices (4, 4) / (T, 4, 4).
 
         points (N, 3), optional: the part's points; the value then minimises their mean squared
-        displacement from the given motion (see :func:`project_dq_to_value`). Returns a float for
-        one motion, (T,) for several; clamped to the limits when clamp is True.
+        displacement from the given motion (see :func:`_project`). Returns a float for one motion,
+        (T,) for several; clamped to the limits when clamp is True.
         """
         m = np.asarray(motion, dtype=np.float64)
-        if m.shape[-1:] == (8,):
-            dq = _t(m)
-        elif m.shape[-2:] == (4, 4):
-            dq = dq_from_matrix(_t(m))
-        else:
+        if m.shape[-1:] != (8,) and m.shape[-2:] != (4, 4):
             raise InputError(f"a motion must have shape (..., 8) or (..., 4, 4), got {m.shape}")
-        if not torch.isfinite(dq).all():
+        if not np.all(np.isfinite(m)):
             raise InputError("motions must be finite")
-        pts = None if points is None else _t(_points("points", points))
-        a, o = self._torch()
-        value = project_dq_to_value(self.is_revolute, a, o, dq, pts).numpy()
+        if m.shape[-1:] == (8,):
+            unit = m / _norm(m[..., :4])[..., None]
+            qr, qd = unit[..., :4], unit[..., 4:]
+            R, t = quat_to_matrix(qr), 2 * quat_multiply(qd, qr * [1.0, -1.0, -1.0, -1.0])[..., 1:]
+        else:
+            R, t = m[..., :3, :3], m[..., :3, 3]
+            qr = matrix_to_quat(R)
+        pts = None if points is None else _points("points", points)
+        value = _project(self.is_revolute, self.axis, self.origin, qr, R, t, pts)
         value = float(value) if value.ndim == 0 else value
         return self.clamp(value) if clamp else value
 

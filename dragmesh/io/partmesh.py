@@ -13,6 +13,7 @@ from typing import Any, Sequence, Union
 import numpy as np
 
 from dragmesh.errors import MeshError, PartError
+from dragmesh.geometry.joints import Joint
 from dragmesh.normalize import unit_up
 
 PartKey = Union[str, int, np.integer]
@@ -30,9 +31,8 @@ class PartMesh:
         faces: (F, 3) int64 vertex indices, F >= 1.
         face_labels: (F,) int64 part label of each face, in [0, P).
         part_names: the P part names, unique; ``part_names[label]`` names a label.
-        joints: part name -> :class:`~dragmesh.geometry.joints.Joint` in mesh coordinates, for the
+        joints: part name -> :class:`Joint` in mesh coordinates, for the
             parts whose joint the file states (URDF). Parts without a known joint are absent.
-            (Typed Any so that loading a mesh does not import torch through the joints module.)
         source: the file the mesh came from, or None.
         up: (3,) unit vector, the mesh's up direction (used by normalisation, not applied here).
     """
@@ -41,7 +41,7 @@ class PartMesh:
     faces: np.ndarray
     face_labels: np.ndarray
     part_names: list[str]
-    joints: dict[str, Any] = field(default_factory=dict)
+    joints: dict[str, Joint] = field(default_factory=dict)
     source: str | None = None
     up: np.ndarray = field(default_factory=lambda: np.array([0.0, 1.0, 0.0]))
 

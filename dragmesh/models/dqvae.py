@@ -26,7 +26,7 @@ that base (zero-initialised head: an untrained model is the analytic trajectory,
 then normalised and mapped back to the model frame. The sum is a general dual quaternion, so the
 raw output can leave the joint's one-parameter family and its kinematic violation is a measurement,
 not a guarantee; the exact projection is a later step
-(:func:`dragmesh.geometry.joints.project_dq_to_value`).
+(:func:`dragmesh.geometry.dualquat.project_dq_to_value`).
 
 The benchmark's ground truth is linear in the joint value, which leaves a latent nothing to carry.
 Training therefore re-times each target along its ground-truth joint with a random, zero-mean
@@ -60,8 +60,8 @@ from dragmesh.geometry.dualquat import (
     dq_multiply,
     dq_normalize,
     dq_translation,
+    drag_to_value,
 )
-from dragmesh.geometry.joints import drag_to_value
 from dragmesh.models.joint_predictor import WEIGHTS_DIR
 from dragmesh.models.kppnet import masked_pool, point_mlp
 

@@ -30,8 +30,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from dragmesh.geometry.dualquat import axis_angle_to_quat, dq_conjugate, dq_multiply
-from dragmesh.geometry.joints import joint_dq
+from dragmesh.geometry.dualquat import axis_angle_to_quat, dq_conjugate, dq_multiply, joint_dq
 from dragmesh.models.dqvae import (
     DQVAE, DQVAEConfig, count_parameters, dqvae_loss, drag_value, frame_times, kl_weight, perturb_joint,
 )

@@ -12,15 +12,16 @@ from hypothesis.extra.numpy import arrays
 from scipy.spatial.transform import Rotation
 
 from dragmesh.errors import DragError, DragMeshError, InputError
-from dragmesh.geometry.dualquat import dq_apply, dq_from_matrix, dq_identity, dq_to_matrix
-from dragmesh.geometry.joints import (
-    PRISMATIC,
-    REVOLUTE,
-    Joint,
+from dragmesh.geometry.dualquat import (
+    dq_apply,
+    dq_from_matrix,
+    dq_identity,
+    dq_to_matrix,
     drag_to_value,
     joint_dq,
     project_dq_to_value,
 )
+from dragmesh.geometry.joints import PRISMATIC, REVOLUTE, Joint
 
 SETTINGS = settings(max_examples=60, deadline=None)
 F64 = torch.float64
@@ -129,6 +130,21 @@ def test_projection_with_points_is_least_squares(joint, seed):
     grid = np.linspace(-span, span, 1001)
     on_grid = objective(joint, grid, target, pts).min()
     assert objective(joint, [best], target, pts)[0] <= on_grid + 1e-9
+
+
+@SETTINGS
+@given(joints(), seeds)
+def test_numpy_projection_equals_the_torch_one(joint, seed):
+    """Joint.project (NumPy) and project_dq_to_value (torch, for the models) are one formula."""
+    motions = np.stack([random_motion(seed), random_motion(seed + 1), joint.transform(0.4)])
+    dqs = dq_from_matrix(t64(motions))
+    pts = random_points(seed)
+    a, o = t64(joint.axis), t64(joint.origin)
+    for points in (None, pts):
+        torch_pts = None if points is None else t64(points)
+        expected = project_dq_to_value(joint.is_revolute, a, o, dqs, torch_pts).numpy()
+        np.testing.assert_allclose(joint.project(motions, points=points), expected, atol=1e-12)
+        np.testing.assert_allclose(joint.project(dqs.numpy(), points=points), expected, atol=1e-12)
 
 
 @SETTINGS

@@ -9,8 +9,8 @@ import torch
 
 from dragmesh.data.sample import make_sample
 from dragmesh.errors import WeightsError
-from dragmesh.geometry.dualquat import dq_apply
-from dragmesh.geometry.joints import Joint, joint_dq
+from dragmesh.geometry.dualquat import dq_apply, joint_dq
+from dragmesh.geometry.joints import Joint
 from dragmesh.models.dqvae import (
     DQVAE, DQVAEConfig, MotionGenerator, dqvae_loss, drag_value, frame_times, joint_frame, mlp, perturb_joint,
     subsample,

@@ -10,7 +10,7 @@ import torch
 
 from dragmesh import cli
 from dragmesh.data import generator
-from dragmesh.geometry.joints import project_dq_to_value
+from dragmesh.geometry.dualquat import project_dq_to_value
 from dragmesh.models.dqvae import DQVAE, DQVAEConfig, MotionGenerator, frame_times, kl_weight
 from dragmesh.training import motion
 

@@ -18,6 +18,7 @@ from dragmesh.data.categories.assembly import Assembly, joint_matrix, opening_ax
 from dragmesh.data.categories.controls import button_part, knob_part, rest_value, rocker_part, transform_parts
 from dragmesh.data.categories.fronts import choose
 from dragmesh.data.objects import ArticulatedObject, register
+from dragmesh.geometry.rotations import axis_angle_matrix as _rotations
 
 DEG = np.pi / 180.0
 X, Y, Z = np.eye(3)
@@ -85,14 +86,6 @@ def _val(rng: np.random.Generator, limits, p_closed: float = 0.5, closed: float 
     if limits is None:
         return float(rng.uniform(0.0, 2 * np.pi))
     return rest_value(rng, limits, p_closed, closed)
-
-
-def _rotations(axis, angles) -> np.ndarray:
-    """Rotations (n, 3, 3) by each of ``angles`` (n,) about the unit ``axis`` (Rodrigues)."""
-    a = np.asarray(axis, dtype=np.float64)
-    K = np.array([[0.0, -a[2], a[1]], [a[2], 0.0, -a[0]], [-a[1], a[0], 0.0]])
-    c, s = np.cos(angles)[:, None, None], np.sin(angles)[:, None, None]
-    return c * np.eye(3) + s * K + (1.0 - c) * np.outer(a, a)
 
 
 def _grounded(obj: ArticulatedObject) -> ArticulatedObject:
