@@ -91,7 +91,8 @@ def _config(points: int, frames: int = 16, realism: float = 0.0):
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from dragmesh.data.splits import bench_spec, write_bench
+    from dragmesh.data.bench import write_bench
+    from dragmesh.data.splits import bench_spec
 
     for name in ("points", "seen", "held_out"):
         _positive("--" + name.replace("_", "-"), getattr(args, name))

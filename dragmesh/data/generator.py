@@ -26,12 +26,12 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from dragmesh.data.objects import CATEGORIES, ArticulatedObject, Builder
-from dragmesh.data.shapes import rotation_matrix
+from dragmesh.data.objects import ArticulatedObject
 from dragmesh.data.sample import MESH_FIELDS, DragConfig, Sample, make_sample
-from dragmesh.data.splits import category_id, object_seed, split_categories
+from dragmesh.data.splits import category_id, object_seed, registered_categories, split_categories
 from dragmesh.errors import InputError
 from dragmesh.geometry.joints import REVOLUTE, Joint
+from dragmesh.geometry.rotations import rotation_matrix
 from dragmesh.normalize import rotation_onto_y
 from dragmesh.sampling import face_areas
 
@@ -40,13 +40,6 @@ from dragmesh.sampling import face_areas
 # parts are drawn with this relative weight.
 SMALL_PART = 0.15
 SMALL_PART_WEIGHT = 0.6
-
-
-def registered_categories() -> dict[str, Builder]:
-    """Every registered category builder (importing the category modules registers them)."""
-    import dragmesh.data.categories  # noqa: F401
-
-    return CATEGORIES
 
 
 # ---------------------------------------------------------------------------- configuration

@@ -2,7 +2,9 @@
 fixed benchmark split every `dragmesh eval` / `bench` number is measured on.
 
 Only the definition lives in the repository; the samples are regenerated from it (deterministically)
-by :func:`build_bench` in memory or ``dragmesh data bench --out DIR`` on disk.
+by :func:`dragmesh.data.bench.build_bench` in memory or ``dragmesh data bench --out DIR`` on disk.
+This module only defines; it imports no sample generation (the generator reads its seeds and
+categories).
 
 Held-out categories (never seen in training, only in the benchmark), chosen so that each tests a
 different kind of generalisation while its joints stay within what training teaches:
@@ -63,13 +65,12 @@ one, so the two share their samples of the original categories.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 
+from dragmesh.data.objects import CATEGORIES, Builder
 from dragmesh.errors import InputError
 
 # Every category the project models, in a fixed order: the index is the category id stored in
@@ -189,14 +190,19 @@ def is_held_out(name: str, split: str = "original") -> bool:
     return name in HELD_OUT_SETS[split]
 
 
+def registered_categories() -> dict[str, Builder]:
+    """Every registered category builder, by name (importing the category modules registers them)."""
+    import dragmesh.data.categories  # noqa: F401
+
+    return CATEGORIES
+
+
 def split_categories(split: str) -> tuple[str, ...]:
     """The registered categories of a split ("train", "val", "train_world" or "val_world").
 
     Raises:
         InputError: an unknown split name.
     """
-    from dragmesh.data.generator import registered_categories
-
     if split not in SPLIT_CATEGORIES:
         raise InputError(f"unknown split {split!r}; choose from {', '.join(SPLIT_CATEGORIES)}")
     have = registered_categories()
@@ -241,8 +247,6 @@ class BenchSpec:
 
     def entries(self) -> Iterator[tuple[str, int]]:
         """(category, object seed) of every benchmark sample, in order."""
-        from dragmesh.data.generator import registered_categories
-
         have = registered_categories()
         for name in self.categories:
             if name not in have:
@@ -254,7 +258,6 @@ class BenchSpec:
 
 
 BENCH = BenchSpec()
-BENCH_VERSION = 1
 # The wider world's benchmark: every category, held out = WORLD_HELD_OUT + HELD_OUT. Its samples of
 # the original categories are BENCH's (same seeds).
 WORLD_BENCH = BenchSpec(categories=ALL_CATEGORIES, held_out=HELD_OUT_SETS["world"])
@@ -271,101 +274,3 @@ def bench_spec(split: str = "original") -> BenchSpec:
     if split not in BENCH_SPECS:
         raise InputError(f"unknown benchmark split {split!r}; choose from {', '.join(BENCH_SPECS)}")
     return BENCH_SPECS[split]
-
-
-def build_bench(spec: BenchSpec = BENCH, keep_mesh: bool = False, categories=None) -> list:
-    """The benchmark samples, regenerated in memory (deterministic).
-
-    Args:
-        spec: the split definition; the default is the one all published numbers use.
-        keep_mesh: also keep each object's mesh arrays in the samples.
-        categories: optional subset of category names (tests, quick looks).
-
-    Returns:
-        list of :class:`~dragmesh.data.sample.Sample`, seen categories and held-out ones interleaved
-        in ``spec.categories`` order; ``spec.is_held_out(s.category)`` tells them apart.
-    """
-    from dragmesh.data.generator import GeneratorConfig, object_sample
-
-    config = GeneratorConfig(n_points=spec.n_points, frames=spec.frames, keep_mesh=keep_mesh)
-    return [
-        object_sample(name, seed, config)
-        for name, seed in spec.entries()
-        if categories is None or name in categories
-    ]
-
-
-def write_bench(
-    out: str | Path, spec: BenchSpec = BENCH, with_mesh: bool = False, progress: bool = False
-) -> Path:
-    """Build the benchmark and write it to folder ``out``: ``bench.npz`` and ``manifest.json``.
-
-    Returns the manifest path."""
-    from dragmesh.data.generator import GeneratorConfig, object_sample, save_samples
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    entries = list(spec.entries())
-    if progress:
-        from tqdm import tqdm
-
-        entries = tqdm(entries, desc="bench", unit="sample")
-    config = GeneratorConfig(n_points=spec.n_points, frames=spec.frames, keep_mesh=with_mesh)
-    samples = [object_sample(name, seed, config) for name, seed in entries]
-    save_samples(out / "bench.npz", samples, with_mesh=with_mesh)
-    counts: dict[str, int] = {}
-    for s in samples:
-        counts[s.category] = counts.get(s.category, 0) + 1
-    manifest = {
-        "format": "dragmesh-bench",
-        "version": BENCH_VERSION,
-        "spec": spec.__dict__,
-        "held_out": list(spec.held_out),
-        "count": len(samples),
-        "per_category": counts,
-        "with_mesh": with_mesh,
-        "fingerprint": bench_fingerprint(samples),
-        "files": ["bench.npz"],
-    }
-    path = out / "manifest.json"
-    path.write_text(json.dumps(manifest, indent=2))
-    return path
-
-
-def bench_fingerprint(samples) -> str:
-    """A short hash of the benchmark's inputs and targets: two runs quoting the same fingerprint
-    measured the same samples (the generator's code is part of the split's definition)."""
-    import hashlib
-
-    h = hashlib.sha1()
-    for s in samples:
-        for a in (s.points, s.mask, s.drag_point, s.drag_vector, s.traj, s.traj_exact):
-            h.update(np.ascontiguousarray(a).tobytes())
-    return h.hexdigest()[:12]
-
-
-def load_bench(directory: str | Path) -> list:
-    """The benchmark samples written by :func:`write_bench` (``dragmesh data bench``).
-
-    Returns:
-        list of :class:`~dragmesh.data.sample.Sample` (with mesh arrays when written with them).
-
-    Raises:
-        InputError: not a benchmark folder, or written by an incompatible version.
-    """
-    from dragmesh.data.generator import load_samples
-
-    directory = Path(directory)
-    path = directory / "manifest.json"
-    if not path.is_file():
-        raise InputError(f"{directory} is not a benchmark folder (no manifest.json); run `dragmesh data bench --out {directory}`")
-    try:
-        manifest = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from None
-    if manifest.get("format") != "dragmesh-bench" or manifest.get("version") != BENCH_VERSION:
-        raise InputError(f"{path} is not a version-{BENCH_VERSION} benchmark; regenerate it with `dragmesh data bench`")
-    samples = []
-    for name in manifest["files"]:
-        samples.extend(load_samples(directory / name))
-    return samples

@@ -180,7 +180,8 @@ def add_arguments(p) -> None:
 def main(args) -> int:
     import torch
 
-    from dragmesh.data.splits import bench_spec, build_bench, load_bench
+    from dragmesh.data.bench import build_bench, load_bench
+    from dragmesh.data.splits import bench_spec
 
     torch.set_num_threads(2)
     split = getattr(args, "split", "original")

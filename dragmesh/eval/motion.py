@@ -336,15 +336,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def bench_samples(bench: Path | None, limit: int | None) -> list:
     """The benchmark split (from a folder, or regenerated), at most ``limit`` per category."""
     from dragmesh.data import splits
+    from dragmesh.data.bench import build_bench, load_bench
 
     if bench is not None:
-        samples = splits.load_bench(bench)
+        samples = load_bench(bench)
     elif limit is not None:
         b = splits.BENCH
         spec = splits.BenchSpec(min(limit, b.seen_per_category), min(limit, b.held_out_per_category), b.n_points, b.frames)
-        samples = splits.build_bench(spec)
+        samples = build_bench(spec)
     else:
-        samples = splits.build_bench()
+        samples = build_bench()
     if limit is not None:
         seen: dict[str, int] = {}
         kept = []

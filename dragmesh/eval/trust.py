@@ -460,7 +460,8 @@ def add_arguments(p) -> None:
 def main(args) -> int:
     import torch
 
-    from dragmesh.data.splits import bench_spec, build_bench
+    from dragmesh.data.bench import build_bench
+    from dragmesh.data.splits import bench_spec
     from dragmesh.errors import InputError
 
     torch.set_num_threads(2)

@@ -135,9 +135,9 @@ def train_batches(args, rank: int, world: int):
 
 
 def val_batches(args) -> list[dict[str, torch.Tensor]]:
-    from dragmesh.data import splits
+    from dragmesh.data import bench, splits
 
-    samples = [s for s in splits.build_bench(splits.BenchSpec(n_points=args.points)) if not splits.is_held_out(s.category)]
+    samples = [s for s in bench.build_bench(splits.BenchSpec(n_points=args.points)) if not splits.is_held_out(s.category)]
     samples = samples[:: max(1, len(samples) // args.val_samples)]
     return [collate(samples[i:i + 64]) for i in range(0, len(samples), 64)]
 

@@ -244,15 +244,15 @@ def forward_loss(net, x: dict, cfg: DQVAEConfig, kl_w: float) -> dict:
 def val_samples(args) -> list:
     """A fixed slice of the benchmark split: the first benchmark samples of each seen category,
     ``--val-samples`` in all (categories round-robin)."""
-    from dragmesh.data import splits
+    from dragmesh.data import bench, splits
 
     seen = [c for c in splits.SEEN if c in splits.split_categories("train")]
     per_cat = max(1, -(-args.val_samples // max(1, len(seen))))
     if args.bench is not None:
-        samples = [s for s in splits.load_bench(args.bench) if not splits.is_held_out(s.category)]
+        samples = [s for s in bench.load_bench(args.bench) if not splits.is_held_out(s.category)]
     else:
         spec = splits.BenchSpec(per_cat, 0, splits.BENCH.n_points, splits.BENCH.frames)
-        samples = splits.build_bench(spec, categories=seen[: args.val_samples])
+        samples = bench.build_bench(spec, categories=seen[: args.val_samples])
     by_cat: dict[str, list] = {}
     for s in samples:
         by_cat.setdefault(s.category, []).append(s)

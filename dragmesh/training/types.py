@@ -124,9 +124,9 @@ def draw_batch(data: dict[str, np.ndarray], idx: np.ndarray, cfg: TypeNetConfig,
 def bench_features(cfg: TypeNetConfig, limit: int = 0) -> dict[str, np.ndarray]:
     """The seen benchmark samples (every k-th, about ``limit``, when given) at 1,024 points, as the
     shipped predictor sees them, with person-like drags (validation)."""
-    from dragmesh.data import splits
+    from dragmesh.data import bench, splits
 
-    samples = [s for s in splits.build_bench() if not splits.is_held_out(s.category)]
+    samples = [s for s in bench.build_bench() if not splits.is_held_out(s.category)]
     if limit:
         samples = samples[:: max(1, len(samples) // limit)]
     pts = [s.points[:1024] for s in samples]

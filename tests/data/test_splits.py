@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from dragmesh.data import splits
+from dragmesh.data import bench, splits
 from dragmesh.data.generator import (
     TENSOR_FIELDS,
     GeneratorConfig,
@@ -53,26 +53,26 @@ def test_stream_draws_only_training_categories():
 def test_bench_is_deterministic_and_round_trips(tmp_path):
     spec = splits.BenchSpec(seen_per_category=1, held_out_per_category=2, n_points=64, frames=4)
     cats = ["Door", "Toaster", "Bucket", "Window"]
-    a = splits.build_bench(spec, categories=cats)
-    b = splits.build_bench(spec, categories=cats)
+    a = bench.build_bench(spec, categories=cats)
+    b = bench.build_bench(spec, categories=cats)
     assert [s.category for s in a] == ["Bucket", "Bucket", "Door", "Toaster", "Toaster", "Window"]
     for x, y in zip(a, b):
         np.testing.assert_array_equal(x.points, y.points)
         np.testing.assert_array_equal(x.traj, y.traj)
     # On disk: the same samples come back, mesh included when asked.
     small = splits.BenchSpec(seen_per_category=1, held_out_per_category=1, n_points=32, frames=4)
-    path = splits.write_bench(tmp_path / "bench", small, with_mesh=True)
+    path = bench.write_bench(tmp_path / "bench", small, with_mesh=True)
     manifest = json.loads(path.read_text())
-    loaded = splits.load_bench(tmp_path / "bench")
+    loaded = bench.load_bench(tmp_path / "bench")
     assert manifest["count"] == len(loaded) == len(list(small.entries()))
-    fresh = splits.build_bench(small, keep_mesh=True)
+    fresh = bench.build_bench(small, keep_mesh=True)
     for x, y in zip(loaded, fresh):
         assert (x.category, x.seed, x.part_name) == (y.category, y.seed, y.part_name)
         np.testing.assert_allclose(x.traj_exact, y.traj_exact)
         np.testing.assert_allclose(x.vertices, y.vertices)
         assert x.faces.dtype == np.int64 and x.moving_faces.dtype == bool
     with pytest.raises(InputError):
-        splits.load_bench(tmp_path / "missing")
+        bench.load_bench(tmp_path / "missing")
 
 
 def test_samples_round_trip_through_npz(tmp_path):
@@ -125,7 +125,7 @@ def test_bench_command(tmp_path, capsys):
     out = tmp_path / "bench"
     assert main(["data", "bench", "--out", str(out), "--points", "32", "--seen", "1", "--held-out", "1"]) == 0
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["spec"]["n_points"] == 32 and manifest["count"] == len(splits.load_bench(out))
+    assert manifest["spec"]["n_points"] == 32 and manifest["count"] == len(bench.load_bench(out))
     assert set(manifest["held_out"]) == set(splits.HELD_OUT) and len(manifest["fingerprint"]) == 12
 
 
@@ -184,10 +184,10 @@ def test_original_bench_entries_unchanged():
 def test_world_bench_builds():
     spec = replace(splits.WORLD_BENCH, seen_per_category=1, held_out_per_category=2, n_points=64, frames=4)
     cats = ("Door", "Safe", "Globe", "Knife", "Lamp", "Scissors")
-    samples = splits.build_bench(spec, categories=cats)
+    samples = bench.build_bench(spec, categories=cats)
     assert [s.category for s in samples] == ["Safe", "Safe", "Door", "Lamp", "Lamp", "Globe", "Globe",
                                              "Knife", "Scissors", "Scissors"]
-    original = splits.build_bench(replace(spec, categories=splits.ORIGINAL_CATEGORIES, held_out=splits.HELD_OUT),
+    original = bench.build_bench(replace(spec, categories=splits.ORIGINAL_CATEGORIES, held_out=splits.HELD_OUT),
                                   categories=("Door", "Safe"))
     for x, y in zip(samples[:3], original):  # the shared categories give the same samples
         np.testing.assert_array_equal(x.points, y.points)
@@ -218,7 +218,7 @@ def test_eval_joints_groups_by_the_chosen_split():
     from dragmesh.models.baseline import GeometricJointPredictor
 
     spec = replace(splits.WORLD_BENCH, seen_per_category=1, held_out_per_category=1, n_points=512)
-    samples = splits.build_bench(spec, categories=("Door", "Safe", "Globe"))
+    samples = bench.build_bench(spec, categories=("Door", "Safe", "Globe"))
     predictors = {"geometric": GeometricJointPredictor()}
     world = evaluate(predictors, samples, n_points=512, split="world")["geometric"]["perturbed"]
     assert world["seen"]["n"] == 1 and world["held_out"]["n"] == 2

@@ -3,7 +3,8 @@
 import json
 
 from dragmesh import cli
-from dragmesh.data.splits import BenchSpec, build_bench
+from dragmesh.data.bench import build_bench
+from dragmesh.data.splits import BenchSpec
 from dragmesh.eval.joints import evaluate, format_table
 from dragmesh.models.baseline import GeometricJointPredictor
 

@@ -8,6 +8,7 @@ import torch
 
 from dragmesh import cli
 from dragmesh.data import splits
+from dragmesh.data.bench import build_bench
 from dragmesh.data.generator import registered_categories
 from dragmesh.eval import motion as ev
 from dragmesh.models.dqvae import DQVAE, DQVAEConfig, MotionGenerator
@@ -26,7 +27,7 @@ def bench():
     """Two samples of a seen category and two of a held-out one."""
     held = [c for c in splits.HELD_OUT if c in registered_categories()]
     cats = [splits.split_categories("train")[0], held[0]]
-    return splits.build_bench(splits.BenchSpec(2, 2, 512, 16), categories=cats)
+    return build_bench(splits.BenchSpec(2, 2, 512, 16), categories=cats)
 
 
 def test_measures_of_known_motions(bench):

@@ -1,6 +1,6 @@
 import numpy as np
 
-from dragmesh.data.splits import build_bench
+from dragmesh.data.bench import build_bench
 from dragmesh.eval import trust
 from dragmesh.training.calibration import fit, type_marginal
 

@@ -4,7 +4,8 @@ KPP-Net's hinge runs along the part's box axis nearest the drag."""
 import numpy as np
 import pytest
 
-from dragmesh.data.splits import BenchSpec, build_bench
+from dragmesh.data.bench import build_bench
+from dragmesh.data.splits import BenchSpec
 from dragmesh.models.baseline import part_frame
 from dragmesh.models.joint_predictor import load_joint_predictor
 
