@@ -103,7 +103,7 @@ def default_components(weights_dir=None, joint_model: str = "kppnet", motion_mod
     from dragmesh.models.baseline import DragFitJointPredictor, GeometricJointPredictor
     from dragmesh.models.dqvae import load_motion_generator
     from dragmesh.models.joint_inference import JointInference
-    from dragmesh.models.joint_predictor import WEIGHTS_DIR
+    from dragmesh.models.weights import WEIGHTS_DIR
 
     if joint_model not in JOINT_MODELS:
         raise InputError(f"unknown joint model {joint_model!r}; choose from {', '.join(JOINT_MODELS)}")

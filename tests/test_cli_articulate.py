@@ -129,7 +129,7 @@ def test_batch_all_good_exits_0(capsys, tmp_path):
 def test_missing_or_corrupted_weights_are_one_line_exit_2(capsys, tmp_path):
     import shutil
 
-    from dragmesh.models.joint_predictor import WEIGHTS_DIR
+    from dragmesh.models.weights import WEIGHTS_DIR
 
     weights = tmp_path / "weights"
     shutil.copytree(WEIGHTS_DIR, weights)

@@ -14,7 +14,7 @@ from safetensors.torch import load_file, save
 
 from dragmesh.errors import WeightsError
 from dragmesh.models.dqvae import MotionGenerator
-from dragmesh.models.joint_predictor import WEIGHTS_DIR
+from dragmesh.models.weights import WEIGHTS_DIR
 
 
 def _copy(tmp_path: Path) -> Path:
@@ -63,7 +63,7 @@ def test_bad_config_json(tmp_path, payload, needle):
     folder = _copy(tmp_path)
     (folder / "motion.json").write_bytes(payload)
     with pytest.raises(WeightsError) as exc:
-        MotionGenerator(folder)
+        MotionGenerator.load(folder)
     _one_line(exc, needle, "motion.json")
 
 
@@ -80,7 +80,7 @@ def test_bad_config_values(tmp_path, changes, needle):
     folder = _copy(tmp_path)
     _set_config(folder, **changes)
     with pytest.raises(WeightsError) as exc:
-        MotionGenerator(folder)
+        MotionGenerator.load(folder)
     _one_line(exc, needle, "motion.json")
 
 
@@ -88,7 +88,7 @@ def test_wrong_tensor_shape_names_the_tensor_and_both_shapes(tmp_path):
     folder = _copy(tmp_path)
     _set_config(folder, ff_dim=128)  # the weights were trained with 256
     with pytest.raises(WeightsError) as exc:
-        MotionGenerator(folder)
+        MotionGenerator.load(folder)
     _one_line(exc, "motion.safetensors", "has shape", "the config needs")
 
 
@@ -99,13 +99,13 @@ def test_missing_and_unexpected_tensors(tmp_path):
     state.pop(key)
     _write_state(folder, state)
     with pytest.raises(WeightsError) as exc:
-        MotionGenerator(folder)
+        MotionGenerator.load(folder)
     _one_line(exc, key, "missing")
     state = load_file(Path(WEIGHTS_DIR) / "motion.safetensors")
     state["extra.weight"] = torch.zeros(2)
     _write_state(folder, state)
     with pytest.raises(WeightsError) as exc:
-        MotionGenerator(folder)
+        MotionGenerator.load(folder)
     _one_line(exc, "unexpected tensor 'extra.weight'")
 
 
@@ -117,7 +117,7 @@ def test_integer_tensors_are_refused_not_cast(tmp_path, dtype):
     state[key] = state[key].to(dtype)
     _write_state(folder, state)
     with pytest.raises(WeightsError) as exc:
-        MotionGenerator(folder)
+        MotionGenerator.load(folder)
     _one_line(exc, key, "floating point")
 
 
@@ -133,7 +133,7 @@ def test_non_finite_weights_are_detected_at_load(tmp_path, fill, share):
         state = {k: torch.full_like(v, fill) for k, v in state.items()}
     _write_state(folder, state)
     with pytest.raises(WeightsError) as exc:
-        MotionGenerator(folder)
+        MotionGenerator.load(folder)
     _one_line(exc, "NaN or infinite", share)
 
 
@@ -145,7 +145,7 @@ def test_unreadable_safetensors(tmp_path, blob):
     meta["sha256"] = hashlib.sha256(blob).hexdigest()
     (folder / "motion.json").write_text(json.dumps(meta))
     with pytest.raises(WeightsError) as exc:
-        MotionGenerator(folder)
+        MotionGenerator.load(folder)
     _one_line(exc, "motion.safetensors")
 
 

@@ -115,7 +115,8 @@ def evaluate(
 def default_predictors(weights_dir: Path | None = None) -> dict:
     from dragmesh.errors import WeightsError
     from dragmesh.models.baseline import GeometricJointPredictor
-    from dragmesh.models.joint_predictor import WEIGHTS_DIR, load_joint_predictor
+    from dragmesh.models.joint_predictor import load_joint_predictor
+    from dragmesh.models.weights import WEIGHTS_DIR
 
     predictors = {}
     folder = weights_dir or WEIGHTS_DIR

@@ -360,11 +360,11 @@ def bench_samples(bench: Path | None, limit: int | None) -> list:
 def main(args: argparse.Namespace) -> int:
     from dragmesh.models.dqvae import MotionGenerator
 
-    from dragmesh.models.joint_predictor import WEIGHTS_DIR
+    from dragmesh.models.weights import WEIGHTS_DIR
 
     torch.set_num_threads(args.threads)
     weights = args.weights or WEIGHTS_DIR
-    generator = None if args.baselines_only else MotionGenerator(weights)
+    generator = None if args.baselines_only else MotionGenerator.load(weights)
     predictor = load_predictor(weights)
     samples = bench_samples(args.bench, args.limit)
     result = evaluate(samples, generator, predictor, latency_threads=args.latency_threads, progress=args.progress,

@@ -310,7 +310,8 @@ def predictors(weights_dir=None) -> dict:
     """name -> joint predictor: the shipped inference, its ablations, the previous release, baselines."""
     from dragmesh.models.baseline import DragFitJointPredictor, GeometricJointPredictor
     from dragmesh.models.joint_inference import JointInference
-    from dragmesh.models.joint_predictor import WEIGHTS_DIR, load_joint_predictor
+    from dragmesh.models.joint_predictor import load_joint_predictor
+    from dragmesh.models.weights import WEIGHTS_DIR
 
     folder = weights_dir or WEIGHTS_DIR
     shipped = JointInference.load(folder)

@@ -23,7 +23,7 @@ def paper_sized_components():
     predictor.name = "kppnet (paper-sized, untrained)"
     vae = DQVAE(DQVAEConfig(n_points=4096, point_width=512, d_model=512, n_layers=8, ff_dim=1280, n_heads=8,
                             cond_dim=512, joint_dim=128, drag_dim=128, latent_dim=32))
-    generator = MotionGenerator.from_model(vae)
+    generator = MotionGenerator(vae)
     generator.name = "dqvae (paper-sized, untrained)"
     return predictor, generator
 

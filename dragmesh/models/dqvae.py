@@ -62,7 +62,7 @@ from dragmesh.geometry.dualquat import (
     dq_translation,
     drag_to_value,
 )
-from dragmesh.models.joint_predictor import WEIGHTS_DIR
+from dragmesh.models.weights import WEIGHTS_DIR
 from dragmesh.models.kppnet import masked_pool, point_mlp
 
 
@@ -466,10 +466,11 @@ def subsample(points: np.ndarray, mask: np.ndarray, n: int) -> tuple[np.ndarray,
 
 
 class MotionGenerator:
-    """The shipped DQ-VAE (``weights/motion.safetensors`` + ``weights/motion.json``).
+    """A DQ-VAE at batch 1 on the CPU: ``MotionGenerator(model, meta)``, or ``MotionGenerator.load(dir)``
+    for the shipped one (``motion.safetensors`` + ``motion.json``).
 
-    Raises :class:`~dragmesh.errors.WeightsError` (one line) when the files are missing, corrupt
-    (sha256 mismatch), or do not fit the configured architecture.
+    ``load`` raises :class:`~dragmesh.errors.WeightsError` (one line) when the files are missing,
+    corrupt (sha256 mismatch), or do not fit the configured architecture.
     """
 
     name = "dqvae"
@@ -477,33 +478,32 @@ class MotionGenerator:
     # waits (3 ms on one thread; hundreds of ms with two on a CPU that is busy elsewhere).
     threads = 1
 
-    def __init__(self, weights_dir: str | Path = WEIGHTS_DIR, name: str = "motion"):
+    def __init__(self, model: DQVAE, meta: dict | None = None):
+        self.model = model.eval()
+        self.cfg = model.cfg
+        self.meta = meta or {}
+
+    @classmethod
+    def load(cls, weights_dir: str | Path = WEIGHTS_DIR, name: str = "motion") -> "MotionGenerator":
+        """The generator of ``name.*`` in ``weights_dir``, which must list the weights' sha256."""
         from dragmesh.errors import WeightsError
         from dragmesh.models.weights import fit_state, load_weights
 
         state, meta = load_weights(Path(weights_dir), name)
-        if not isinstance(meta, dict) or "sha256" not in meta:
+        if "sha256" not in meta:
             raise WeightsError(f"{Path(weights_dir) / name}.json lists no sha256 of its weights; refusing to load them")
         where = Path(weights_dir) / f"{name}.json"
-        self.cfg = DQVAEConfig.from_dict(meta["config"])
-        problem = self.cfg.problem()
+        cfg = DQVAEConfig.from_dict(meta["config"])
+        problem = cfg.problem()
         if problem:
             raise WeightsError(f"weights config {where} is not usable: {problem}")
         try:
-            model = DQVAE(self.cfg)
+            model = DQVAE(cfg)
         except (TypeError, ValueError, AssertionError, RuntimeError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise WeightsError(f"weights config {where} is not usable: {first}") from None
         fit_state(model, state, Path(weights_dir) / f"{name}.safetensors")
-        self.model = model.eval()
-        self.meta = meta
-
-    @classmethod
-    def from_model(cls, model: DQVAE) -> "MotionGenerator":
-        """Wrap an in-memory model (tests, evaluation during training)."""
-        self = cls.__new__(cls)
-        self.cfg, self.model, self.meta = model.cfg, model.eval(), {}
-        return self
+        return cls(model, meta)
 
     @torch.no_grad()
     def generate(self, points, mask, joint, drag_point, drag_vector, value: float, frames: int = 16,
@@ -553,7 +553,7 @@ class MotionGenerator:
 
 def load_motion_generator(weights_dir: str | Path = WEIGHTS_DIR) -> MotionGenerator:
     """The shipped DQ-VAE; WeightsError when its files are missing, corrupted or mismatched."""
-    return MotionGenerator(weights_dir)
+    return MotionGenerator.load(weights_dir)
 
 
 def count_parameters(model: nn.Module) -> int:

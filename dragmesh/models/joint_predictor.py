@@ -29,8 +29,8 @@ from dragmesh.geometry.joints import PRISMATIC, REVOLUTE, Joint
 from dragmesh.models.baseline import GeometricJointPredictor, part_frame
 from dragmesh.models.kppnet import KPPNet, KPPNetConfig, orient_axis
 from dragmesh.models.prediction import JointPrediction
+from dragmesh.models.weights import WEIGHTS_DIR
 
-WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights"
 TYPES = (REVOLUTE, PRISMATIC)
 
 

@@ -32,6 +32,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from dragmesh.models.kppnet import masked_pool, point_mlp
+from dragmesh.models.weights import WEIGHTS_DIR
 
 # Local coordinates are clipped to this many part sizes: far context only says "something is there".
 CLIP = 3.0
@@ -262,7 +263,8 @@ class TypeClassifier:
         self.meta = meta or {}
 
     @classmethod
-    def load(cls, weights_dir) -> "TypeClassifier":
+    def load(cls, weights_dir: str | Path = WEIGHTS_DIR) -> "TypeClassifier":
+        """The classifier of ``types.*`` in ``weights_dir``; WeightsError when they are missing or corrupt."""
         from dragmesh.errors import WeightsError
         from dragmesh.models.weights import fit_state, load_weights
 

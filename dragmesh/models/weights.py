@@ -1,33 +1,47 @@
-"""Reading shipped weights: ``name.json`` (config, sha256) and ``name.safetensors``, checked before
-use, and loading a state into a model with one-line errors.
+"""Where the weights are, and reading them: ``name.json`` (config, sha256) and ``name.safetensors``,
+checked before use, and loading a state into a model with one-line errors.
 
-It lives with the models (which load their weights here) rather than with the trainers (which
-write them: :func:`dragmesh.training.common.save_weights`), so that the models never import the
-training layer.
+Every model wrapper is ``X(model, meta)`` with ``X.load(weights_dir)`` reading through here. This
+module lives with the models rather than with the trainers (which write the files:
+:func:`dragmesh.training.common.save_weights`), so that the models never import the training layer.
+It imports torch only when a file is read, so the folder can be named without loading it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
-
-import torch
+from typing import TYPE_CHECKING
 
 from dragmesh.errors import WeightsError
+
+if TYPE_CHECKING:
+    import torch
+
+# The environment variable naming another weights folder than the shipped one.
+WEIGHTS_ENV = "DRAGMESH_WEIGHTS"
+# The shipped weights: the repository's weights/ folder, beside the package.
+SHIPPED_WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
+# The default folder of every loader: $DRAGMESH_WEIGHTS when set, else the shipped weights.
+WEIGHTS_DIR = Path(os.environ.get(WEIGHTS_ENV) or SHIPPED_WEIGHTS)
 
 
 def load_weights(weights_dir: Path, name: str) -> tuple[dict, dict]:
     """Read ``name.json`` and ``name.safetensors`` from weights_dir, checking the sha256.
 
-    Returns (state_dict, meta). Raises WeightsError (one line naming the file and the fault) when a
-    file is missing or unreadable, the config is not UTF-8 JSON holding an object with a ``config``
+    Returns (state_dict, meta). Raises WeightsError (one line naming the file and the fault) when the
+    folder or a file is missing or unreadable, the config is not UTF-8 JSON holding an object with a ``config``
     object, the weights do not match their checksum, or a tensor is not floating point or holds NaN
     or infinite values (never cast or loaded silently).
     """
+    import torch
     from safetensors.torch import load
 
     weights_dir = Path(weights_dir)
+    if not weights_dir.is_dir():
+        raise WeightsError(f"missing weights folder: {weights_dir} (name another with --weights or {WEIGHTS_ENV})")
     cfg_path, w_path = weights_dir / f"{name}.json", weights_dir / f"{name}.safetensors"
     for p in (cfg_path, w_path):
         if not p.is_file():

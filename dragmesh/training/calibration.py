@@ -59,7 +59,7 @@ def main(args: argparse.Namespace) -> int:
     from dragmesh.data.splits import WORLD_SEEN, object_seed
     from dragmesh.eval.trust import articulate_case, case_of, ece
     from dragmesh.models.joint_inference import JointInference, Weights
-    from dragmesh.models.joint_predictor import WEIGHTS_DIR
+    from dragmesh.models.weights import WEIGHTS_DIR
     from dragmesh.pipeline import AnalyticMotionGenerator, DragMesh
     from dragmesh.training.common import atomic_write_bytes
 

@@ -274,7 +274,7 @@ def validate(model: DQVAE, samples: list, baseline: dict | None = None) -> dict:
     from dragmesh.models.dqvae import MotionGenerator
 
     model.eval()
-    gen = MotionGenerator.from_model(model)
+    gen = MotionGenerator(model)
     recs: dict[str, list] = {}
     for i, s in enumerate(samples):
         part = part_points(s.points, s.mask)

@@ -79,7 +79,7 @@ def test_sampling_measures_of_known_motions(bench):
 
 def test_evaluate_rows_and_groups(bench):
     torch.manual_seed(0)
-    gen = MotionGenerator.from_model(DQVAE(DQVAEConfig(**TINY)))
+    gen = MotionGenerator(DQVAE(DQVAEConfig(**TINY)))
     result = ev.evaluate(bench, gen, latency_threads=1, n_samples=3)
     json.dumps(result)
     groups = {r["group"] for r in result["rows"]}
@@ -111,7 +111,7 @@ def test_sampling_section_of_a_model_whose_latent_matters(bench):
     model = DQVAE(DQVAEConfig(**TINY))
     for p in model.head.parameters():  # a trained-looking head: z now changes the motion
         torch.nn.init.normal_(p, std=0.05)
-    result = ev.evaluate(bench[:2], MotionGenerator.from_model(model), latency_threads=1, n_samples=4)
+    result = ev.evaluate(bench[:2], MotionGenerator(model), latency_threads=1, n_samples=4)
     json.dumps(result)
     (row,) = [r for r in result["sampling"]["rows"] if r["group"] == "seen / perturbed"]
     assert set(row) == {"group", "n", *ev.SAMPLING}

@@ -202,7 +202,7 @@ def test_motion_generator_loads_checks_and_generates(samples, tmp_path):
     for p in model.head.parameters():
         torch.nn.init.normal_(p, std=0.05)
     save_weights(model, tmp_path, "motion", cfg.to_dict())
-    gen = MotionGenerator(tmp_path)
+    gen = MotionGenerator.load(tmp_path)
     s = samples[0]
     joint = s.joint()
     value = joint.drag_value(s.drag_point, s.drag_vector)
@@ -215,24 +215,24 @@ def test_motion_generator_loads_checks_and_generates(samples, tmp_path):
     default8 = gen.generate(s.points, s.mask, joint, s.drag_point, s.drag_vector, value, frames=8)
     assert np.allclose(many[0], default8[0], atol=1e-6)  # sample 0 is the default (prior mean)
     # The same model in memory gives the same motion.
-    mem = MotionGenerator.from_model(model).generate(s.points, s.mask, joint, s.drag_point, s.drag_vector, value)
+    mem = MotionGenerator(model).generate(s.points, s.mask, joint, s.drag_point, s.drag_vector, value)
     assert np.allclose(mem, one, atol=1e-6)
 
 
 def test_motion_generator_refuses_bad_weights(tmp_path):
     cfg = DQVAEConfig(**TINY)
     with pytest.raises(WeightsError, match="missing"):
-        MotionGenerator(tmp_path)
+        MotionGenerator.load(tmp_path)
     save_weights(DQVAE(cfg), tmp_path, "motion", cfg.to_dict())
     blob = bytearray((tmp_path / "motion.safetensors").read_bytes())
     blob[-5] ^= 0xFF
     (tmp_path / "motion.safetensors").write_bytes(bytes(blob))
     with pytest.raises(WeightsError, match="sha256"):
-        MotionGenerator(tmp_path)
+        MotionGenerator.load(tmp_path)
     # Weights of another architecture than the config says.
     save_weights(DQVAE(cfg), tmp_path, "motion", {**cfg.to_dict(), "point_width": 48})
     with pytest.raises(WeightsError, match="do not fit"):
-        MotionGenerator(tmp_path)
+        MotionGenerator.load(tmp_path)
     # Weights of the 8-channel head (no progress correction) and its posterior: refused, not
     # silently half-loaded.
     old = DQVAE(cfg)
@@ -240,14 +240,14 @@ def test_motion_generator_refuses_bad_weights(tmp_path):
     old.posterior = mlp([cfg.cond_dim + 8 * cfg.frames, cfg.cond_dim, 2 * cfg.latent_dim])
     save_weights(old, tmp_path, "motion", {k: v for k, v in cfg.to_dict().items() if k != "progress_scale"})
     with pytest.raises(WeightsError, match="do not fit"):
-        MotionGenerator(tmp_path)
+        MotionGenerator.load(tmp_path)
     # A config without a checksum is refused too.
     save_weights(DQVAE(cfg), tmp_path, "motion", cfg.to_dict())
     meta = json.loads((tmp_path / "motion.json").read_text())
     del meta["sha256"]
     (tmp_path / "motion.json").write_text(json.dumps(meta))
     with pytest.raises(WeightsError, match="sha256"):
-        MotionGenerator(tmp_path)
+        MotionGenerator.load(tmp_path)
     (tmp_path / "motion.json").write_text("{not json")
     with pytest.raises(WeightsError):
-        MotionGenerator(tmp_path)
+        MotionGenerator.load(tmp_path)

@@ -142,5 +142,5 @@ def test_cli_trains_checkpoints_resumes_and_ships(tmp_path):
         assert meta["steps"] == 5 and meta["config"]["point_width"] == 16
         assert meta["config"]["ease_a"] == 1.0 and meta["config"]["extent"] == 0.15
         assert "dragmesh train motion" in (folder / "motion.md").read_text()
-        gen = MotionGenerator(folder)
+        gen = MotionGenerator.load(folder)
         assert gen.cfg == DQVAEConfig.from_dict(meta["config"])

@@ -9,7 +9,8 @@ import pytest
 from dragmesh import cli
 from dragmesh.data.generator import GeneratorConfig, write_shards
 from dragmesh.errors import WeightsError
-from dragmesh.models.joint_predictor import WEIGHTS_DIR, load_joint_predictor
+from dragmesh.models.joint_predictor import load_joint_predictor
+from dragmesh.models.weights import WEIGHTS_DIR
 from dragmesh.models.typenet import TypeClassifier
 
 TINY = ["--part-points", "8", "--context-points", "16", "--width", "16", "--hidden", "32", "--batch", "8",
