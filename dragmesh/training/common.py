@@ -1,8 +1,14 @@
-"""What every trainer shares: distributed setup, seeding, checkpoints, curves, shipped weights.
+"""What every trainer shares: the training loop (:func:`fit`), distributed setup, seeding,
+checkpoints, curves, shipped weights.
+
+A trainer is a flat script: it builds its model and data, and hands :func:`fit` a :class:`Run`
+saying how one step's loss is made, how to validate and what to ship. ``fit`` owns the rest: the
+optimiser and its schedule, the step and time budget, progress and curves, checkpoints (with every
+RNG state) and resuming, shipping the weights at the end and leaving the process group.
 
 A trainer runs as one CPU process by default and under ``torchrun`` unchanged: when WORLD_SIZE is
-set, :func:`setup_distributed` joins the process group (gloo on CPU, nccl on CUDA) and the caller
-wraps its model in DistributedDataParallel.
+set, :func:`setup_distributed` joins the process group (gloo on CPU, nccl on CUDA) and ``fit`` wraps
+the model in DistributedDataParallel.
 """
 
 from __future__ import annotations
@@ -12,8 +18,10 @@ import json
 import math
 import os
 import random
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
@@ -121,6 +129,45 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def setup_run(args) -> Dist:
+    """A trainer's first lines: torch threads, the process group, per-rank seeds, the output folder."""
+    torch.set_num_threads(args.threads)
+    d = setup_distributed()
+    seed_everything(args.seed + d.rank)
+    args.out.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def rng_states() -> dict:
+    """The global RNG states (torch, CUDA when present, NumPy, Python) as tensors and plain values,
+    so a checkpoint holding them loads with ``weights_only``."""
+    kind, keys, pos, has_gauss, gauss = np.random.get_state()
+    version, internal, gauss_next = random.getstate()
+    states = {
+        "torch_rng": torch.get_rng_state(),
+        "numpy_rng": {"kind": kind, "keys": torch.from_numpy(keys.astype(np.int64)), "pos": int(pos),
+                      "has_gauss": int(has_gauss), "gauss": float(gauss)},
+        "python_rng": {"version": version, "internal": list(internal), "gauss_next": gauss_next},
+    }
+    if torch.cuda.is_available():
+        states["cuda_rng"] = torch.cuda.get_rng_state_all()
+    return states
+
+
+def set_rng_states(state: dict) -> None:
+    """Restore the RNG states :func:`rng_states` put in a checkpoint (those it holds)."""
+    if "torch_rng" in state:
+        torch.set_rng_state(state["torch_rng"])
+    if "numpy_rng" in state:
+        n = state["numpy_rng"]
+        np.random.set_state((n["kind"], n["keys"].numpy().astype(np.uint32), n["pos"], n["has_gauss"], n["gauss"]))
+    if "python_rng" in state:
+        p = state["python_rng"]
+        random.setstate((p["version"], tuple(p["internal"]), p["gauss_next"]))
+    if "cuda_rng" in state and torch.cuda.is_available() and len(state["cuda_rng"]) == torch.cuda.device_count():
+        torch.cuda.set_rng_state_all(state["cuda_rng"])
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write to a temp file beside ``path`` and rename (the exporters' one atomic writer), so a
     crash never leaves half a checkpoint or half the shipped weights."""
@@ -154,7 +201,7 @@ def load_checkpoint(path: Path) -> dict:
 
 
 def restore_checkpoint(path: Path, model: torch.nn.Module, opt: torch.optim.Optimizer) -> tuple[int, list, float]:
-    """Load a trainer's checkpoint into model and optimizer (and torch's RNG when saved).
+    """Load a trainer's checkpoint into model and optimizer (and the RNG states it holds).
 
     Returns (step, history, elapsed seconds); (0, [], 0.0) when there is no checkpoint yet.
     """
@@ -163,8 +210,7 @@ def restore_checkpoint(path: Path, model: torch.nn.Module, opt: torch.optim.Opti
     state = load_checkpoint(path)
     model.load_state_dict(state["model"])
     opt.load_state_dict(state["opt"])
-    if "torch_rng" in state:
-        torch.set_rng_state(state["torch_rng"])
+    set_rng_states(state)
     return state["step"], state["history"], state.get("elapsed", 0.0)
 
 
@@ -216,3 +262,97 @@ def plot_curves(history: list[dict], path: Path, keys: list[str], title: str) ->
     fig.savefig(tmp, dpi=90)
     plt.close(fig)
     os.replace(tmp, path)
+
+
+# ------------------------------------------------------------------------------------ the loop
+
+# One training step: (the wrapped model, the step number) -> (the loss to minimise, named scalars
+# for the progress bar, the history and the curves, e.g. {"loss": ..., "loss_axis_deg": ...}).
+StepLoss = Callable[[torch.nn.Module, int], tuple[torch.Tensor, dict[str, float]]]
+
+
+@dataclass
+class Run:
+    """What a trainer hands :func:`fit`.
+
+    Attributes:
+        name: the weights' name: ``name.safetensors`` + ``name.json`` in ``--out`` (and ``--ship``).
+        model: the model, on the run's device (``fit`` wraps it for data parallelism).
+        config: the model's config as a dict, saved beside the weights.
+        start: called with the step the run starts at (0, or the resumed one), returns the
+            :data:`StepLoss`; its data streams are seeded from that step, so a resumed run continues
+            on fresh data rather than replaying the start.
+        validate: (the model on the CPU) -> {"val_...": float}, on the main rank, every
+            ``--val-every`` steps and at the end; None for no validation.
+        progress: the running scalars -> the progress bar's fields.
+        curves: the history keys plotted to ``curves.png``, with ``title``.
+        meta: fields added to the weights' JSON besides steps, seconds and the final validation.
+        shipped: called with each folder and weights file written, and the JSON fields (model cards).
+    """
+
+    name: str
+    model: torch.nn.Module
+    config: dict
+    start: Callable[[int], StepLoss]
+    validate: Callable[[torch.nn.Module], dict] | None = None
+    progress: Callable[[dict], dict] = lambda running: {"loss": f"{running['loss']:.4f}"}
+    curves: tuple[str, ...] = ("loss",)
+    title: str = ""
+    meta: dict = field(default_factory=dict)
+    shipped: Callable[[Path, Path, dict], None] | None = None
+
+
+def fit(args, d: Dist, run: Run) -> int:
+    """Train ``run.model`` with AdamW (``args.lr``, ``args.weight_decay``) on the schedule of
+    :func:`lr_at`, gradients clipped to norm 1, until :func:`run_over`; resume from
+    ``args.out/checkpoint.pt`` when ``args.resume``. The main rank logs the running (EMA 0.98)
+    scalars every 50 steps, validates every ``args.val_every`` steps and at the end, checkpoints
+    every ``args.ckpt_every`` steps and at the end, then writes the weights to ``args.out`` and
+    ``args.ship``. Returns the exit status, 0."""
+    from tqdm import tqdm
+
+    model = run.model
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    ckpt = args.out / "checkpoint.pt"
+    step, history, elapsed = restore_checkpoint(ckpt, model, opt) if args.resume else (0, [], 0.0)
+    net = torch.nn.parallel.DistributedDataParallel(model) if d.world > 1 else model
+    step_loss = run.start(step)
+    bar = tqdm(total=args.steps, initial=step, disable=not d.main, dynamic_ncols=True)
+    t0, running = time.time(), {}
+    seconds = lambda: elapsed + time.time() - t0
+    # Decided once per step, so the step that ends the run is the one validated and checkpointed.
+    last = run_over(step, args, seconds())
+    while not last:
+        loss, scalars = step_loss(net, step)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, args, seconds())
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        for k, v in scalars.items():
+            running[k] = 0.98 * running.get(k, v) + 0.02 * v
+        bar.update(1)
+        bar.set_postfix(**run.progress(running))
+        last = run_over(step, args, seconds())
+        if d.main and step % 50 == 0:
+            history.append({"step": step, **running})
+        if d.main and run.validate is not None and (step % args.val_every == 0 or last):
+            history.append({"step": step, **run.validate(on_cpu(model))})
+            bar.write(json.dumps(history[-1]))
+            plot_curves(history, args.out / "curves.png", list(run.curves), run.title)
+        if d.main and (step % args.ckpt_every == 0 or last):
+            save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), step=step, history=history,
+                            elapsed=seconds(), args=plain_args(args), **rng_states())
+    bar.close()
+    if d.main:
+        validated = (h for h in reversed(history) if any(k.startswith("val_") for k in h))
+        extra = {"steps": step, "train_seconds": round(seconds(), 1), **run.meta, "final_validation": next(validated, None)}
+        for folder in [args.out] + ([args.ship] if args.ship else []):
+            weights = save_weights(model, folder, run.name, run.config, extra)
+            if run.shipped is not None:
+                run.shipped(Path(folder), weights, extra)
+    if d.world > 1:
+        dist.destroy_process_group()
+    return 0

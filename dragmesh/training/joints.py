@@ -11,20 +11,14 @@ and targets together (the paper's public code rotated only the inputs), and a ra
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import time
 from pathlib import Path
 
 import numpy as np
 import torch
-from tqdm import tqdm
 
 from dragmesh.models.kppnet import KPPNet, KPPNetConfig, kppnet_loss
-from dragmesh.training.common import (
-    add_run_arguments, init_model, lr_at, on_cpu, plain_args, plot_curves, restore_checkpoint, run_over, save_checkpoint,
-    save_weights, seed_everything, setup_distributed,
-)
+from dragmesh.training.common import Run, add_run_arguments, fit, init_model, plain_args, setup_run
 
 BATCH_KEYS = ("points", "mask", "drag_point", "drag_vector", "joint_type", "joint_axis", "joint_origin", "diag")
 
@@ -143,57 +137,29 @@ def val_batches(args) -> list[dict[str, torch.Tensor]]:
 
 
 def main(args: argparse.Namespace) -> int:
-    torch.set_num_threads(args.threads)
-    d = setup_distributed()
-    seed_everything(args.seed + d.rank)
-    args.out.mkdir(parents=True, exist_ok=True)
+    d = setup_run(args)
     cfg = KPPNetConfig(n_points=args.points, width=args.width, hidden=args.hidden)
     model = KPPNet(cfg)
     init_model(model, args, "joints")
     model = model.to(d.device)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    ckpt = args.out / "checkpoint.pt"
-    step, history, elapsed = restore_checkpoint(ckpt, model, opt) if args.resume else (0, [], 0.0)
-    net = model
-    if d.world > 1:
-        net = torch.nn.parallel.DistributedDataParallel(model)
-    gen = torch.Generator().manual_seed(args.seed * 1000 + d.rank + step)
-    vals = val_batches(args) if d.main else []
-    data = train_batches(args, d.rank, d.world)
-    bar = tqdm(total=args.steps, initial=step, disable=not d.main, dynamic_ncols=True)
-    t0 = time.time()
-    running = {}
-    while not run_over(step, args, elapsed + time.time() - t0):
-        batch = augment(next(data), args.points, gen)
-        batch = {k: v.to(d.device) for k, v in batch.items()}
-        for g in opt.param_groups:
-            g["lr"] = lr_at(step, args, elapsed + time.time() - t0)
-        _, losses = forward_loss(net, batch)
-        opt.zero_grad(set_to_none=True)
-        losses["loss"].backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        step += 1
-        for k, v in losses.items():
-            running[k] = 0.98 * running.get(k, float(v.detach())) + 0.02 * float(v.detach())
-        bar.update(1)
-        bar.set_postfix(loss=f"{running['loss']:.3f}", axis=f"{running['axis_deg']:.1f}")
-        if d.main and (step % 50 == 0):
-            history.append({"step": step, **{f"loss_{k}" if k != "loss" else "loss": v for k, v in running.items()}})
-        if d.main and (step % args.val_every == 0 or run_over(step, args, elapsed + time.time() - t0)):
-            history.append({"step": step, **validate(on_cpu(model), vals)})
-            bar.write(json.dumps(history[-1]))
-            plot_curves(history, args.out / "curves.png",
-                        ["loss", "loss_axis_deg", "val_type_acc", "val_axis_median", "val_pivot_median"],
-                        "joint predictor training")
-        if d.main and (step % args.ckpt_every == 0 or run_over(step, args, elapsed + time.time() - t0)):
-            save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), step=step, history=history,
-                            elapsed=elapsed + time.time() - t0, torch_rng=torch.get_rng_state(), args=plain_args(args))
-    bar.close()
-    if d.main:
-        extra = {"steps": step, "args": plain_args(args), "train_seconds": round(elapsed + time.time() - t0, 1),
-                 "final_validation": next((h for h in reversed(history) if "val_type_acc" in h), None)}
-        save_weights(model, args.out, "joints", cfg.to_dict(), extra)
-        if args.ship:
-            save_weights(model, args.ship, "joints", cfg.to_dict(), extra)
-    return 0
+    vals = val_batches(args) if d.main and args.val_every > 0 else []
+
+    def start(step: int):
+        gen = torch.Generator().manual_seed(args.seed * 1000 + d.rank + step)
+        data = train_batches(args, d.rank, d.world)
+
+        def step_loss(net, step):
+            batch = augment(next(data), args.points, gen)
+            _, losses = forward_loss(net, {k: v.to(d.device) for k, v in batch.items()})
+            return losses["loss"], {k if k == "loss" else f"loss_{k}": float(v.detach()) for k, v in losses.items()}
+
+        return step_loss
+
+    return fit(args, d, Run(
+        "joints", model, cfg.to_dict(), start,
+        validate=(lambda m: validate(m, vals)) if vals else None,
+        progress=lambda r: {"loss": f"{r['loss']:.3f}", "axis": f"{r['loss_axis_deg']:.1f}"},
+        curves=("loss", "loss_axis_deg", "val_type_acc", "val_axis_median", "val_pivot_median"),
+        title="joint predictor training",
+        meta={"args": plain_args(args)},
+    ))

@@ -23,21 +23,16 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import time
 from pathlib import Path
 
 import numpy as np
 import torch
-from tqdm import tqdm
 
 from dragmesh.geometry.dualquat import axis_angle_to_quat, dq_conjugate, dq_multiply, joint_dq
 from dragmesh.models.dqvae import (
     DQVAE, DQVAEConfig, count_parameters, dqvae_loss, drag_value, frame_times, kl_weight, perturb_joint,
 )
-from dragmesh.training.common import (
-    add_run_arguments, init_model, lr_at, on_cpu, plot_curves, restore_checkpoint, run_over, save_checkpoint, save_weights,
-    seed_everything, setup_distributed,
-)
+from dragmesh.training.common import Run, add_run_arguments, fit, init_model, setup_run
 
 
 def fraction(text: str) -> float:
@@ -360,75 +355,53 @@ Config: `{json.dumps(cfg.to_dict())}`
 
 
 def main(args: argparse.Namespace) -> int:
-    torch.set_num_threads(args.threads)
-    d = setup_distributed()
-    seed_everything(args.seed + d.rank)
-    args.out.mkdir(parents=True, exist_ok=True)
+    d = setup_run(args)
     cfg = model_config(args)
     model = DQVAE(cfg)
     init_model(model, args, "motion")
     model = model.to(d.device)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    ckpt = args.out / "checkpoint.pt"
-    step, history, elapsed = restore_checkpoint(ckpt, model, opt) if args.resume else (0, [], 0.0)
-    net = torch.nn.parallel.DistributedDataParallel(model) if d.world > 1 else model
-
-    # Per-rank streams; a resumed run continues on fresh data rather than replaying the start.
-    stream_seed = args.seed * 1_000_003 + 7919 * d.rank + step
-    gen = torch.Generator().manual_seed(stream_seed)
-    data = data_stream(args, stream_seed)
-    pool = ReplayPool(args.pool)
     vals = val_samples(args) if d.main and args.val_every > 0 else []
-    baseline = None
-    while pool.size < min(args.pool, 8 * args.batch):  # a first pool, so early batches differ
-        pool.add(next(data))
-    bar = tqdm(total=args.steps, initial=step, disable=not d.main, dynamic_ncols=True)
-    t0, running, fresh = time.time(), {}, 0.0
-    while not run_over(step, args, elapsed + time.time() - t0):
-        fresh += args.batch / args.reuse  # intake: batch / reuse new samples a step, on average
-        if fresh >= args.batch:
-            pool.add(next(data))
-            fresh -= args.batch
-        batch = yaw(pool.sample(args.batch, gen), gen)
-        x = {k: v.to(d.device) for k, v in model_inputs(batch, cfg, gen, args.p_exact).items()}
-        for g in opt.param_groups:
-            g["lr"] = lr_at(step, args, elapsed + time.time() - t0)
-        losses = forward_loss(net, x, cfg, kl_weight(step, cfg))
-        opt.zero_grad(set_to_none=True)
-        losses["loss"].backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        step += 1
-        for k, v in losses.items():
-            v = float(v.detach())
-            running[k] = 0.98 * running.get(k, v) + 0.02 * v
-        bar.update(1)
-        bar.set_postfix(loss=f"{running['loss']:.4f}", rec=f"{100 * running['rec']:.2f}%", kl=f"{running.get('kl', 0):.2f}")
-        if d.main and step % 50 == 0:
-            history.append({"step": step, **{k if k == "loss" else f"loss_{k}": v for k, v in running.items()}})
-        if d.main and vals and (step % args.val_every == 0 or run_over(step, args, elapsed + time.time() - t0)):
-            metrics = validate(on_cpu(model), vals, baseline)
-            baseline = baseline or metrics
-            history.append({"step": step, **metrics})
-            bar.write(json.dumps(history[-1]))
-            plot_curves(history, args.out / "curves.png",
-                        ["loss", "loss_rec", "loss_kl", "val_traj", "val_traj_noisy", "val_traj_noisy_analytic", "val_violation",
-                         "val_extent_std"],
-                        "motion generator (DQ-VAE) training")
-        if d.main and (step % args.ckpt_every == 0 or run_over(step, args, elapsed + time.time() - t0)):
-            save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), step=step, history=history,
-                            elapsed=elapsed + time.time() - t0, args={k: str(v) for k, v in vars(args).items()})
-    bar.close()
-    if d.main:
-        extra = {"steps": step, "batch": args.batch * d.world, "train_seconds": round(elapsed + time.time() - t0, 1),
-                 "parameters": count_parameters(model),
-                 "final_validation": next((h for h in reversed(history) if "val_traj" in h), None)}
-        command = command_line(args)
-        for folder in [args.out] + ([args.ship] if args.ship else []):
-            weights = save_weights(model, folder, "motion", cfg.to_dict(), extra)
-            extra["bytes"] = weights.stat().st_size
-            (Path(folder) / "motion.md").write_text(model_card(cfg, extra["parameters"], extra, command.strip()))
-    if d.world > 1:
-        torch.distributed.destroy_process_group()
-    return 0
+    baseline = {}  # the analytic baseline's validation rows, computed once
 
+    def start(step: int):
+        # Per-rank streams; a resumed run continues on fresh data rather than replaying the start.
+        stream_seed = args.seed * 1_000_003 + 7919 * d.rank + step
+        gen = torch.Generator().manual_seed(stream_seed)
+        data = data_stream(args, stream_seed)
+        pool = ReplayPool(args.pool)
+        while pool.size < min(args.pool, 8 * args.batch):  # a first pool, so early batches differ
+            pool.add(next(data))
+        fresh = 0.0
+
+        def step_loss(net, step):
+            nonlocal fresh
+            fresh += args.batch / args.reuse  # intake: batch / reuse new samples a step, on average
+            if fresh >= args.batch:
+                pool.add(next(data))
+                fresh -= args.batch
+            batch = yaw(pool.sample(args.batch, gen), gen)
+            x = {k: v.to(d.device) for k, v in model_inputs(batch, cfg, gen, args.p_exact).items()}
+            losses = forward_loss(net, x, cfg, kl_weight(step, cfg))
+            return losses["loss"], {k if k == "loss" else f"loss_{k}": float(v.detach()) for k, v in losses.items()}
+
+        return step_loss
+
+    def validate_model(m: DQVAE) -> dict:
+        metrics = validate(m, vals, baseline or None)
+        baseline.update(baseline or metrics)
+        return metrics
+
+    def ship(folder: Path, weights: Path, extra: dict) -> None:
+        extra["bytes"] = weights.stat().st_size
+        (folder / "motion.md").write_text(model_card(cfg, extra["parameters"], extra, command_line(args).strip()))
+
+    return fit(args, d, Run(
+        "motion", model, cfg.to_dict(), start,
+        validate=validate_model if vals else None,
+        progress=lambda r: {"loss": f"{r['loss']:.4f}", "rec": f"{100 * r['loss_rec']:.2f}%", "kl": f"{r.get('loss_kl', 0):.2f}"},
+        curves=("loss", "loss_rec", "loss_kl", "val_traj", "val_traj_noisy", "val_traj_noisy_analytic", "val_violation",
+                "val_extent_std"),
+        title="motion generator (DQ-VAE) training",
+        meta={"batch": args.batch * d.world, "parameters": count_parameters(model)},
+        shipped=ship,
+    ))

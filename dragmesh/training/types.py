@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
-import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -27,10 +25,7 @@ from tqdm import tqdm
 from dragmesh.models.typenet import (
     FEATURES_VERSION, TypeNet, TypeNetConfig, axis_targets, part_geometry, range_loss, range_targets,
 )
-from dragmesh.training.common import (
-    add_run_arguments, atomic_write_bytes, init_model, lr_at, on_cpu, plain_args, plot_curves, restore_checkpoint, run_over,
-    save_checkpoint, save_weights, seed_everything, setup_distributed,
-)
+from dragmesh.training.common import Run, add_run_arguments, atomic_write_bytes, fit, init_model, plain_args, setup_run
 
 GEOM_KEYS = ("centre", "axes", "ext", "scale", "obj_size", "obj_centre", "part", "context")
 
@@ -174,10 +169,7 @@ def out_heads_range(model: TypeNet, geom: dict, val: dict[str, np.ndarray]) -> d
 
 
 def main(args: argparse.Namespace) -> int:
-    torch.set_num_threads(args.threads)
-    d = setup_distributed()
-    seed_everything(args.seed + d.rank)
-    args.out.mkdir(parents=True, exist_ok=True)
+    d = setup_run(args)
     cfg = TypeNetConfig(n_part=args.part_points, n_context=args.context_points, width=args.width, hidden=args.hidden,
                         axis_head=args.axis_head, range_head=args.range_head)
     tables = [shard_features(f, cfg, args.out / f"features-{hashlib.sha1(str(f.resolve()).encode()).hexdigest()[:10]}.npz",
@@ -188,54 +180,32 @@ def main(args: argparse.Namespace) -> int:
     model = TypeNet(cfg)
     init_model(model, args, "types")
     model = model.to(d.device)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    ckpt = args.out / "checkpoint.pt"
-    step, history, elapsed = restore_checkpoint(ckpt, model, opt) if args.resume else (0, [], 0.0)
-    net = torch.nn.parallel.DistributedDataParallel(model) if d.world > 1 else model
-    rng = np.random.default_rng([args.seed, d.rank, step])
-    n = len(data["joint_type"])
-    bar = tqdm(total=args.steps, initial=step, disable=not d.main, dynamic_ncols=True)
-    t0, running = time.time(), {}
-    while not run_over(step, args, elapsed + time.time() - t0):
-        idx = rng.integers(0, n, args.batch)
-        geom, dp, dv, y, y_axis, limits = draw_batch(data, idx, cfg, args.p_exact, rng)
-        for g in opt.param_groups:
-            g["lr"] = lr_at(step, args, elapsed + time.time() - t0)
-        out = net({k: v.to(d.device) for k, v in geom.items()}, dp.to(d.device), dv.to(d.device), all_heads=True)
-        logits, axis = out["types"], out["axis"]
-        loss = F.cross_entropy(logits, y.to(d.device))
-        if axis is not None:
-            loss = loss + args.axis_weight * F.cross_entropy(axis, y_axis.to(d.device))
-        if out["range"] is not None:
-            targets = {k: v.to(d.device) for k, v in range_targets(y, limits, geom["scale"]).items()}
-            loss = loss + args.range_weight * range_loss(out["range"], y.to(d.device), targets)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        step += 1
-        acc = float((logits.argmax(-1).cpu() == y).float().mean())
-        for k, v in (("loss", float(loss.detach())), ("train_acc", acc)):
-            running[k] = 0.98 * running.get(k, v) + 0.02 * v
-        bar.update(1)
-        bar.set_postfix(loss=f"{running['loss']:.4f}", acc=f"{100 * running['train_acc']:.2f}%")
-        if d.main and step % 50 == 0:
-            history.append({"step": step, **running})
-        if d.main and val is not None and (step % args.val_every == 0 or run_over(step, args, elapsed + time.time() - t0)):
-            history.append({"step": step, **validate(on_cpu(model), val, cfg)})
-            bar.write(json.dumps(history[-1]))
-            plot_curves(history, args.out / "curves.png", ["loss", "train_acc", "val_type_acc", "val_axis_acc", "val_range_err"],
-                        "joint-type classifier training")
-        if d.main and (step % args.ckpt_every == 0 or run_over(step, args, elapsed + time.time() - t0)):
-            save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), step=step, history=history,
-                            elapsed=elapsed + time.time() - t0, args={k: str(v) for k, v in vars(args).items()})
-    bar.close()
-    if d.main:
-        extra = {"steps": step, "batch": args.batch * d.world, "train_seconds": round(elapsed + time.time() - t0, 1),
-                 "args": plain_args(args),
-                 "final_validation": next((h for h in reversed(history) if "val_type_acc" in h), None)}
-        for folder in [args.out] + ([args.ship] if args.ship else []):
-            save_weights(model, folder, "types", cfg.to_dict(), extra)
-    if d.world > 1:
-        torch.distributed.destroy_process_group()
-    return 0
+
+    def start(step: int):
+        rng = np.random.default_rng([args.seed, d.rank, step])
+        n = len(data["joint_type"])
+
+        def step_loss(net, step):
+            idx = rng.integers(0, n, args.batch)
+            geom, dp, dv, y, y_axis, limits = draw_batch(data, idx, cfg, args.p_exact, rng)
+            out = net({k: v.to(d.device) for k, v in geom.items()}, dp.to(d.device), dv.to(d.device), all_heads=True)
+            logits, axis = out["types"], out["axis"]
+            loss = F.cross_entropy(logits, y.to(d.device))
+            if axis is not None:
+                loss = loss + args.axis_weight * F.cross_entropy(axis, y_axis.to(d.device))
+            if out["range"] is not None:
+                targets = {k: v.to(d.device) for k, v in range_targets(y, limits, geom["scale"]).items()}
+                loss = loss + args.range_weight * range_loss(out["range"], y.to(d.device), targets)
+            acc = float((logits.argmax(-1).cpu() == y).float().mean())
+            return loss, {"loss": float(loss.detach()), "train_acc": acc}
+
+        return step_loss
+
+    return fit(args, d, Run(
+        "types", model, cfg.to_dict(), start,
+        validate=(lambda m: validate(m, val, cfg)) if val is not None else None,
+        progress=lambda r: {"loss": f"{r['loss']:.4f}", "acc": f"{100 * r['train_acc']:.2f}%"},
+        curves=("loss", "train_acc", "val_type_acc", "val_axis_acc", "val_range_err"),
+        title="joint-type classifier training",
+        meta={"batch": args.batch * d.world, "args": plain_args(args)},
+    ))

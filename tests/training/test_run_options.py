@@ -57,3 +57,22 @@ def test_a_checkpoint_holding_code_is_refused(tmp_path):
     path.write_bytes(pickle.dumps({"model": Boom()}))
     with pytest.raises(WeightsError, match="unsafe checkpoint"):
         load_checkpoint(path)
+
+
+def test_checkpoints_hold_every_rng_state_and_resuming_restores_them(tmp_path):
+    import random
+
+    import numpy as np
+
+    from dragmesh.training.common import rng_states, save_checkpoint, set_rng_states
+
+    path = tmp_path / "checkpoint.pt"
+    save_checkpoint(path, step=0, **rng_states())
+    state = load_checkpoint(path)  # weights_only: the states are tensors and plain values
+    expected = (torch.rand(3), np.random.random(3), random.random())
+    set_rng_states(state)
+    again = (torch.rand(3), np.random.random(3), random.random())
+    assert torch.equal(expected[0], again[0]) and np.array_equal(expected[1], again[1]) and expected[2] == again[2]
+    out = tmp_path / "run"
+    assert cli.main(["train", "joints", *TINY, "--steps", "2", "--out", str(out)]) == 0
+    assert {"torch_rng", "numpy_rng", "python_rng"} <= load_checkpoint(out / "checkpoint.pt").keys()
