@@ -6,8 +6,8 @@ The conventions of :mod:`dragmesh.geometry.dualquat`, stated once for the NumPy 
 - Rotation matrices act on column vectors: a point x moves to R @ x.
 - A rotation by `angle` (radians) about a unit `axis` is right-handed.
 
-Every function broadcasts over leading dimensions. This is the one Rodrigues formula of the
-program: meshes, joints, normalisation and renders all build their axis-angle rotations here.
+Functions whose docstrings give shapes (..., k) broadcast over those leading dimensions. The
+program builds its axis-angle rotations here: meshes, joints, normalisation and renders.
 """
 
 from __future__ import annotations
@@ -60,8 +60,9 @@ def rotation_between(u, v) -> np.ndarray:
     """The minimal rotation (3, 3) taking the unit vector u (3,) onto the unit vector v (3,).
 
     About the axis k = u × v / |u × v| by the angle between them, in Rodrigues' form
-    I + sin θ [k]x + (1 - cos θ) [k]x², which equals that of :func:`axis_angle_matrix` since
-    [k]x² = k kᵀ - I (the two differ in their last bits only; callers' recorded data depend on them).
+    I + sin θ [k]x + (1 - cos θ) [k]x². It equals :func:`axis_angle_matrix`'s form, as
+    [k]x² = k kᵀ - I, but rounds differently, and the up rotation of every recorded training sample
+    is built with this one.
     For antiparallel vectors every half-turn about an axis ⟂ u is minimal: the one about the
     part of X (or, for u near X, of Y) ⟂ u is taken, so the choice is fixed.
     """
