@@ -89,7 +89,7 @@ class Weights:
     type_weight: float = 1.0  # the type classifier's log-probability
     axis_sigma_deg: float = 8.0  # KPP-Net axis agreement
     axis_cap: float = 4.0  # the most a disagreement with KPP-Net can cost
-    pivot_sigma: float = 0.04  # KPP-Net pivot agreement (model units)
+    pivot_sigma: float = 0.02  # KPP-Net pivot agreement (model units)
     pivot_cap: float = 4.0
     box_prior: float = 3.0  # a joint along the part's own box axis
     edge_prior: float = 1.5  # a hinge on the part's box edge or centre line

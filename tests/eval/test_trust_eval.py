@@ -45,3 +45,38 @@ def test_calibration_fit_prefers_the_temperature_that_matches_the_evidence():
     assert abs(type_marginal(records[1][0], "revolute", 1.0) - np.exp(2) / (1 + np.exp(2))) < 1e-12
     best, nll = fit(records)
     assert 0.7 < best < 1.3 and nll[best] == min(nll.values())
+
+
+def _box(lo, hi, offset=0):
+    """A closed box (8 vertices, 12 outward triangles) with its faces' indices shifted by offset."""
+    import trimesh
+
+    m = trimesh.creation.box(bounds=np.array([lo, hi], dtype=float))
+    return np.asarray(m.vertices), np.asarray(m.faces) + offset
+
+
+def test_pieces_count_a_point_inside_two_overlapping_pieces_as_inside():
+    # Ray parity over the union says "outside" for a point inside both boxes (two crossings per
+    # ray); inside any one piece is what a part going into the base means.
+    va, fa = _box([0, 0, 0], [2, 1, 1])
+    vb, fb = _box([1, 0, 0], [3, 1, 1], offset=len(va))
+    pieces = trust.Pieces(np.vstack([va, vb]), np.vstack([fa, fb]))
+    assert pieces.pieces == 2
+    points = np.array([[1.5, 0.5, 0.5], [0.5, 0.5, 0.5], [2.5, 0.4, 0.6], [4.0, 0.5, 0.5], [1.5, 2.0, 0.5]])
+    assert pieces.inside(points).tolist() == [True, True, True, False, False]
+    assert np.allclose(pieces.distance(points[:1]), 0.5)
+
+
+def test_penetration_is_the_depth_reached_inside_the_base():
+    # A part beside a wall slides 0.3 into it: 0.3 deep at the end, as a fraction of the diagonal.
+    from dragmesh.geometry.joints import Joint
+
+    vw, fw = _box([1, 0, 0], [2, 1, 1])
+    vp, fp = _box([0, 0.25, 0.25], [0.5, 0.75, 0.75], offset=len(vw))
+    case = trust.Case(np.vstack([vw, vp]), np.vstack([fw, fp]), np.r_[np.zeros(12, bool), np.ones(12, bool)],
+                      np.array([0.0, 1.0, 0.0]), np.array([0.5, 0.5, 0.5]), np.array([0.8, 0.0, 0.0]),
+                      Joint("prismatic", np.array([1.0, 0.0, 0.0]), np.zeros(3)), "Test", False)
+    slide = Joint("prismatic", np.array([1.0, 0.0, 0.0]), np.zeros(3))
+    assert trust.penetration(case, slide.transforms(np.linspace(0.0, 0.4, 5))) == 0.0
+    deep = trust.penetration(case, slide.transforms(np.linspace(0.0, 0.8, 9)))
+    assert abs(deep * case.diagonal - 0.3) < 0.03  # the middle of the part's front is 0.3 in
