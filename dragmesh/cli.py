@@ -18,7 +18,7 @@ import sys
 from dragmesh.errors import DragMeshError
 
 # Subcommand modules under dragmesh.commands, in the order `dragmesh --help` lists them.
-COMMANDS = ["info", "articulate", "bench", "demo", "train", "eval", "data", "view"]
+COMMANDS = ["info", "articulate", "segment", "bench", "demo", "train", "eval", "data", "view"]
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -231,6 +231,9 @@ class ArticulationResult:
         model_joint: the joint in the model frame.
         timing_ms: milliseconds per stage (see the module docstring) and ``total``.
         predictor, generator: names of the components used.
+        found_vertices: when no part was given and the part was found under the drag point
+            (:mod:`dragmesh.segment`), the indices (K,) of its vertices in ``mesh.vertices`` (the
+            file's vertex order, less any vertex no face uses); None when the part was given.
     """
 
     mesh: PartMesh
@@ -257,6 +260,7 @@ class ArticulationResult:
     alternatives: list[dict] = field(default_factory=list)
     evidence: dict = field(default_factory=dict)
     joint_probability: float | None = None
+    found_vertices: np.ndarray | None = None
 
     @property
     def frames(self) -> int:
@@ -304,6 +308,8 @@ class ArticulationResult:
             "trajectory": {"values": self.values.tolist(), "transforms": self.transforms.tolist()},
             "timing_ms": {k: round(float(v), 3) for k, v in self.timing_ms.items()},
         }
+        if self.found_vertices is not None:
+            doc["found_part"] = {"vertices": self.found_vertices.tolist(), "count": int(len(self.found_vertices))}
         if full:
             doc["trajectory"]["dual_quaternions"] = self.dual_quaternions.tolist()
             doc["raw_trajectory"] = {
@@ -484,9 +490,9 @@ class DragMesh:
     def articulate(
         self,
         mesh: PartMesh | str | os.PathLike,
-        part: str | int | Sequence[str | int],
-        drag_point: Any,
-        drag_vector: Any,
+        part: str | int | Sequence[str | int] | None = None,
+        drag_point: Any = None,
+        drag_vector: Any = None,
         *,
         joint: Joint | dict | None = None,
         joint_type: str | None = None,
@@ -501,7 +507,9 @@ class DragMesh:
 
         Args:
             mesh: a PartMesh or a mesh file (any format :func:`~dragmesh.io.load_mesh` reads).
-            part: a part name or label, or several (moved together as one rigid part).
+            part: a part name or label, or several (moved together as one rigid part); None: the
+                part under the drag point is found on the surface (:func:`dragmesh.segment.find_part`),
+                whatever parts the file names.
             drag_point: (3,) a point on the part, mesh coordinates (or text "X,Y,Z").
             drag_vector: (3,) where the person dragged it, mesh units.
             joint: a user-given joint in mesh coordinates (Joint or its dict): skips inference.
@@ -514,7 +522,8 @@ class DragMesh:
             labels: per-vertex or per-face part labels for a mesh file (array or file).
 
         Raises:
-            MeshError, LabelError, PartError, DragError, InputError (see :mod:`dragmesh.errors`).
+            MeshError, LabelError, PartError, DragError, InputError (see :mod:`dragmesh.errors`);
+            :class:`~dragmesh.segment.NoPartError` when no part is given and none is found.
         """
         timer = _Timer()
         total_start = time.perf_counter()
@@ -525,7 +534,7 @@ class DragMesh:
 
         if not isinstance(mesh, PartMesh):
             mesh = check_path(mesh, "mesh")
-        part = check_part(part)
+        part = None if part is None else check_part(part)
         check_vector3(drag_point, "drag point", DragError)
         check_vector3(drag_vector, "drag vector", DragError)
         frames, samples, seed = check_frames(frames), check_samples(samples), check_seed(seed)
@@ -542,9 +551,14 @@ class DragMesh:
                 part_mesh = PartMesh(part_mesh.vertices, part_mesh.faces, part_mesh.face_labels,
                                      part_mesh.part_names, part_mesh.joints, part_mesh.source, unit_up(up))
 
+        found = None
         with timer("part"):
-            face_mask = part_mesh.part_face_mask(part)
-            names = [part_mesh.part_names[i] for i in part_mesh.part_indices(part)]
+            if part is None:
+                face_mask, found = self._find_part(part_mesh, drag_point)
+                names = ["found"]
+            else:
+                face_mask = part_mesh.part_face_mask(part)
+                names = [part_mesh.part_names[i] for i in part_mesh.part_indices(part)]
             p, v = check_drag(part_mesh, face_mask, drag_point, drag_vector, "+".join(repr(n) for n in names))
 
         with timer("sample"):
@@ -639,7 +653,19 @@ class DragMesh:
             predictor=getattr(self.predictor, "name", type(self.predictor).__name__),
             generator=getattr(self.generator, "name", type(self.generator).__name__),
             alternatives=alternatives, evidence=evidence, joint_probability=joint_probability,
+            found_vertices=found,
         )
+
+    @staticmethod
+    def _find_part(mesh: PartMesh, drag_point: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The part under the drag point: (face mask (F,) bool, its vertex indices (K,))."""
+        from dragmesh.segment import NoPartError, find_part
+
+        selection = find_part(mesh.vertices, mesh.faces, drag_point, up=mesh.up)
+        if not selection.face_mask.any() or selection.face_mask.all():
+            raise NoPartError("no movable part at the drag point: the surface found there is "
+                              + ("empty" if not selection.face_mask.any() else "the whole object"))
+        return selection.face_mask, np.flatnonzero(selection.vertex_mask)
 
     def _scene(self, vertices_m: np.ndarray, faces: np.ndarray, face_mask: np.ndarray):
         """The physical scene of a drag (model frame): the base to collide with and the part's points."""
@@ -652,7 +678,7 @@ class DragMesh:
 _DEFAULT: DragMesh | None = None
 
 
-def articulate(mesh, part, drag_point, drag_vector, **options) -> ArticulationResult:
+def articulate(mesh, part=None, drag_point=None, drag_vector=None, **options) -> ArticulationResult:
     """:meth:`DragMesh.articulate` on a shared default :class:`DragMesh` (models loaded on first use)."""
     global _DEFAULT
     if _DEFAULT is None:

@@ -2,12 +2,16 @@
 
 Single drag::
 
-    dragmesh articulate MESH --part door --drag-point X,Y,Z --drag-vector DX,DY,DZ
+    dragmesh articulate MESH [--part door] --drag-point X,Y,Z --drag-vector DX,DY,DZ
         [--labels FILE --label K] [--up X,Y,Z] [--joint-type revolute|prismatic] [--frames 16]
         [--samples 1] [--seed 0] [--out DIR] [--export glb,urdf,mjcf,usd,mp4,gif,npz,json] [--json]
 
+Without ``--part`` (and ``--labels``) the moving part is the one found under the drag point
+(:mod:`dragmesh.segment`), whatever parts the file names.
+
 ``--json`` prints exactly one JSON object on stdout (joint with its limits and probability, its
-alternatives, trajectory, timing_ms; mesh coordinates);
+alternatives, trajectory, timing_ms; mesh coordinates; ``found_part.vertices`` when the part was
+found);
 otherwise a short human-readable summary. Files are written when ``--out`` or ``--export`` is given
 (``--out`` defaults to the current folder, ``--export`` to glb,urdf,npz,json).
 
@@ -67,7 +71,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser._negative_number_matcher = _NUMBER_LIST  # see _NUMBER_LIST
     parser.add_argument("mesh", metavar="MESH", nargs="?", help="mesh file or object folder")
     parser.add_argument("--part", metavar="NAME_OR_LABEL", nargs="+", action="extend",
-                        help="the moving part: node/group name or label number (several move together)")
+                        help="the moving part: node/group name or label number (several move together); "
+                        "default: the part found under --drag-point")
     parser.add_argument("--labels", metavar="FILE", help="part labels per vertex or per face (.npy or text)")
     parser.add_argument("--label", metavar="K", type=option(lambda v: as_int(v, "label", -(2**62), 2**62)),
                         action="append",
@@ -193,8 +198,10 @@ def run_job(pipeline, job: dict, args: argparse.Namespace, cache: OrderedDict | 
             raise InputError("--label needs --labels FILE")
         part = (list(part) if isinstance(part, (list, tuple)) else [] if part is None else [part])
         part += [f"part_{k}" for k in label]
-    if not part:
-        raise InputError("give the moving part: --part NAME_OR_LABEL (or --labels FILE --label K)")
+    if not part and labels is not None:
+        raise InputError("with --labels, give the moving part: --label K (or --part NAME_OR_LABEL)")
+    # Without a part, the pipeline finds the part under the drag point on the surface.
+    part = part or None
     for key in ("drag_point", "drag_vector"):
         if job.get(key) is None:
             raise InputError(f"give --{key.replace('_', '-')} X,Y,Z")

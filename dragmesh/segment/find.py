@@ -1,0 +1,386 @@
+"""The movable part under a click, on a mesh that names no parts.
+
+The surface is cut where it folds inwards. A part that moves meets the body it moves against in a
+concave crease (a door's edge against the carcass front, the groove round a drawer front, a knob's
+foot on its panel), while the part's own edges are convex (the door's outer corners). So:
+
+1. vertices are merged by position, and loose pieces that come within ``CONTACT`` of each other are
+   joined by contact edges (a handle sunk into its drawer front, a door in five pieces);
+2. vertex normals are smoothed over a few rings, so the creases that marching cubes and smoothing
+   spread over several triangles still read as one fold, and its staircase does not;
+3. every edge gets its turning ``(n_j - n_i) . (p_j - p_i) / |p_j - p_i|``: positive on convex
+   folds, negative on concave ones, about the fold's angle in radians;
+4. patches are what stays connected across the edges that are not concave beyond ``CONCAVE``;
+5. the base is the largest patch by area (or the patch the caller marks as base); the part is the
+   clicked patch, the patch it is carried by when it is a small piece on a bigger non-base one (a
+   handle goes with its drawer), and every patch that reaches the base only through the part (what
+   it carries: a handle, a knob, the dents of its own face).
+
+Convention: the mesh is ``vertices (V, 3)`` float and ``faces (F, 3)`` int, in the file's own units;
+the answer is a vertex mask in the same vertex order. Pure NumPy / SciPy, no models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from dragmesh.errors import InputError
+from dragmesh.geometry.triangles import closest_point_on_triangles
+from dragmesh.io.components import merge_vertices_by_position
+from dragmesh.io.values import check_vector3
+
+# A click farther than this fraction of the bounding-box diagonal from the surface is off the mesh.
+CLICK_TOLERANCE = 0.02
+# Loose pieces closer than this fraction of the diagonal touch (contact edges join them).
+CONTACT = 0.004
+# Rings of neighbours vertex normals are averaged over before folds are measured.
+NORMAL_RINGS = 0
+# Cutting an edge costs its length times exp(-inward fold / CONCAVE_SCALE - outward fold /
+# CONVEX_SCALE), folds in radians of normal turning: inward folds are nearly free to cut.
+CONCAVE_SCALE = 0.03
+CONVEX_SCALE = 0.5
+# The clicked region: vertices reached from the click across edges turning less than SMOOTH
+# radians, within RADIUS of the diagonal.
+SMOOTH = 0.08
+RADIUS = 0.25
+# The base side of the cut: vertices at least FAR of the farthest vertex's distance from the click,
+# and, with an up direction, those within BOTTOM of the diagonal of the lowest.
+FAR = 0.85
+BOTTOM = 0.02
+# Radii (fractions of the diagonal) of the geodesic balls round the click the cuts start from, and
+# how much farther the smooth region round the click may reach.
+SOURCE_RADII = (0.01, 0.03, 0.08, 0.2)
+SMOOTH_REACH = 3.0
+# Times the best cut is grown by the smooth surface just outside it and cut again.
+EXPANSIONS = 2
+# A cut whose cost per length of boundary is under this runs along folds (1: across flat surface).
+RATIO = 0.06
+# A part larger than this fraction of the vertices is the base: nothing separates there.
+MAX_PART = 0.7
+# Cut costs become integers for the max-flow solver in units of 1/COST_UNITS of a median edge.
+COST_UNITS = 100
+
+
+class NoPartError(InputError):
+    """No movable part could be found at the point (it is on the base, or nothing separates there)."""
+
+
+@dataclass
+class SurfaceGraph:
+    """A mesh as the cut sees it: unique positions joined by edges (mesh edges and contacts).
+
+    Attributes:
+        merged: (V,) index of each input vertex's unique position.
+        points: (N, 3) the unique positions. used: (N,) bool, positions some face uses.
+        area: (N,) area each position stands for (a third of its faces').
+        edges: (E, 2) int64. length: (E,) their lengths. turning: (E,) their folds (radians;
+            positive convex). cost: (E,) what cutting each costs (median edge across flat = 1).
+        diagonal: the bounding-box diagonal of the used positions.
+    """
+
+    merged: np.ndarray
+    points: np.ndarray
+    used: np.ndarray
+    area: np.ndarray
+    edges: np.ndarray
+    length: np.ndarray
+    turning: np.ndarray
+    cost: np.ndarray
+    diagonal: float
+
+
+@dataclass
+class Candidate:
+    """One cut: ``side`` (N,) bool over the graph's positions, and its ``features`` (K,) float32
+    (see :data:`FEATURES`) for the ranker."""
+
+    side: np.ndarray
+    features: np.ndarray
+
+
+@dataclass
+class PartSelection:
+    """The part found under a click.
+
+    Attributes:
+        vertex_mask: (V,) bool, the part's vertices, in the input's vertex order.
+        face_mask: (F,) bool, faces with at least two of their vertices on the part.
+        seed: index of the vertex nearest the click.
+        base_mask: (V,) bool, the base the part was separated from.
+    """
+
+    vertex_mask: np.ndarray
+    face_mask: np.ndarray
+    seed: int
+    base_mask: np.ndarray
+
+
+def _edges(faces: np.ndarray) -> np.ndarray:
+    """Unique undirected edges (E, 2), smaller index first."""
+    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    e = np.sort(e, axis=1)
+    e = e[e[:, 0] != e[:, 1]]
+    n = int(e.max()) + 1 if len(e) else 1
+    key = np.unique(e[:, 0] * n + e[:, 1])  # one int64 key per edge: far faster than unique rows
+    return np.stack([key // n, key % n], axis=1)
+
+
+def _vertex_normals(vertices: np.ndarray, faces: np.ndarray, edges: np.ndarray, rings: int) -> tuple[np.ndarray, np.ndarray]:
+    """Area-weighted vertex normals (V, 3), averaged over ``rings`` rings of neighbours, and the
+    area each vertex stands for (a third of its faces'), (V,)."""
+    tri = vertices[faces]
+    cross = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])  # length: twice the area
+    n = len(vertices)
+    normals = np.zeros((n, 3))
+    for k in range(3):
+        np.add.at(normals, faces[:, k], cross)
+    area = np.bincount(faces.ravel(), weights=np.repeat(np.linalg.norm(cross, axis=1) / 6.0, 3), minlength=n)
+    if rings:
+        adjacency = coo_matrix((np.ones(2 * len(edges)), (np.r_[edges[:, 0], edges[:, 1]], np.r_[edges[:, 1], edges[:, 0]])),
+                               shape=(n, n)).tocsr()
+        adjacency = adjacency + csr_matrix((np.ones(n), (np.arange(n), np.arange(n))), shape=(n, n))
+        unit = normals / np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-300)
+        for _ in range(rings):
+            unit = adjacency @ unit
+            unit /= np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-300)
+        return unit, area
+    return normals / np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-300), area
+
+
+def _contact_edges(points: np.ndarray, edges: np.ndarray, reach: float) -> np.ndarray:
+    """Edges (K, 2) between vertices of different connected pieces closer than ``reach``."""
+    n = len(points)
+    graph = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    count, piece = connected_components(graph, directed=False)
+    if count == 1:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = cKDTree(points).query_pairs(reach, output_type="ndarray")
+    if not len(pairs):
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.sort(pairs[piece[pairs[:, 0]] != piece[pairs[:, 1]]], axis=1).astype(np.int64)
+
+
+def _smooth_region(seeds: np.ndarray, edges: np.ndarray, turning: np.ndarray, points: np.ndarray,
+                   centre: np.ndarray, radius: float) -> np.ndarray:
+    """(V,) bool: the vertices reached from the ``seeds`` (V,) bool across smooth edges, within
+    ``radius`` of ``centre`` (3,)."""
+    near = np.linalg.norm(points - centre, axis=1) <= radius
+    keep = (np.abs(turning) < SMOOTH) & near[edges[:, 0]] & near[edges[:, 1]]
+    n = len(points)
+    graph = coo_matrix((np.ones(int(keep.sum())), (edges[keep, 0], edges[keep, 1])), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    return np.isin(label, np.unique(label[seeds & near]))
+
+
+def _far_region(points: np.ndarray, used: np.ndarray, click: np.ndarray, up, diagonal: float) -> np.ndarray:
+    """(V,) bool: what is surely base: the far end of the object from the click, and its bottom."""
+    distance = np.where(used, np.linalg.norm(points - click, axis=1), -np.inf)
+    far = distance >= FAR * distance.max()
+    if up is not None:
+        height = points @ np.asarray(up, dtype=np.float64)
+        low = height[used].min()
+        far |= used & (height <= low + BOTTOM * diagonal)
+    return far
+
+
+def _min_cut(n: int, edges: np.ndarray, cost: np.ndarray, source: np.ndarray, sink: np.ndarray) -> np.ndarray:
+    """(V,) bool: the source side of the cheapest cut between the ``source`` and ``sink`` vertices."""
+    from scipy.sparse.csgraph import breadth_first_order, maximum_flow
+
+    capacity = np.clip(np.round(cost * COST_UNITS), 1, 2**20).astype(np.int32)
+    s, t = n, n + 1
+    terminal = np.int32(2**30)
+    src, snk = np.flatnonzero(source), np.flatnonzero(sink)
+    rows = np.concatenate([edges[:, 0], edges[:, 1], np.full(len(src), s), snk])
+    cols = np.concatenate([edges[:, 1], edges[:, 0], src, np.full(len(snk), t)])
+    data = np.concatenate([capacity, capacity, np.full(len(src) + len(snk), terminal, dtype=np.int32)])
+    graph = csr_matrix((data, (rows, cols)), shape=(n + 2, n + 2))
+    graph.sum_duplicates()
+    flow = maximum_flow(graph, s, t).flow
+    residual = (graph - flow).tocsr()
+    residual.data = (residual.data > 0).astype(np.int8)
+    residual.eliminate_zeros()
+    reached = breadth_first_order(residual, s, directed=True, return_predecessors=False)
+    side = np.zeros(n + 2, dtype=bool)
+    side[reached] = True
+    return side[:n]
+
+
+def surface_graph(vertices: np.ndarray, faces: np.ndarray) -> SurfaceGraph:
+    """The :class:`SurfaceGraph` of a mesh: vertices (V, 3) float, faces (F, 3) int, F > 0."""
+    # Work on unique positions: a file that splits vertices at seams is still one surface.
+    merged = merge_vertices_by_position(vertices)
+    n = int(merged.max()) + 1
+    points = np.zeros((n, 3))
+    points[merged] = vertices
+    mfaces = merged[faces]
+    mfaces = mfaces[(mfaces[:, 0] != mfaces[:, 1]) & (mfaces[:, 1] != mfaces[:, 2]) & (mfaces[:, 2] != mfaces[:, 0])]
+    used = np.zeros(n, dtype=bool)
+    used[mfaces.ravel()] = True
+    diagonal = float(np.linalg.norm(np.ptp(points[used], axis=0)))
+    edges = _edges(mfaces)
+    normals, area = _vertex_normals(points, mfaces, edges, NORMAL_RINGS)
+    edges = np.concatenate([edges, _contact_edges(points, edges, CONTACT * diagonal)])
+    d = points[edges[:, 1]] - points[edges[:, 0]]
+    length = np.linalg.norm(d, axis=1)
+    turning = np.einsum("ij,ij->i", normals[edges[:, 1]] - normals[edges[:, 0]], d) / np.maximum(length, 1e-300)
+    # Cutting an edge costs its length, much less where the surface folds (inwards above all).
+    cost = length / max(float(np.median(length)), 1e-300) * np.exp(-np.maximum(-turning, 0.0) / CONCAVE_SCALE
+                                                                      - np.maximum(turning, 0.0) / CONVEX_SCALE)
+    return SurfaceGraph(merged, points, used, area, edges, length, turning, cost, diagonal)
+
+
+# What the ranker reads of a cut, in this order.
+FEATURES = ("ratio", "log_ratio_over_best", "area_share", "log_size_over_smallest", "stage", "compactness",
+            "concave_share", "convex_share", "extent", "height", "click_offset", "source_share")
+
+
+def candidate_cuts(graph: SurfaceGraph, seed: int, sink: np.ndarray, up=None) -> list[Candidate]:
+    """The cuts between the click at position ``seed`` and the ``sink`` (N,) bool positions.
+
+    They start from geodesic balls round the click (with the smooth surface round it), then from
+    the best of those (lowest cost per length) grown by the smooth surface just outside it, twice:
+    a handle's cut grows onto its drawer front, whose own cut is the drawer, while a knob's grows
+    onto the flat body round it, whose cut crosses flat surface. Cuts taking more than
+    ``MAX_PART`` of the surface are dropped.
+    """
+    from scipy.sparse.csgraph import dijkstra
+
+    g = graph
+    n = len(g.points)
+    adjacency = coo_matrix((g.length, (g.edges[:, 0], g.edges[:, 1])), shape=(n, n)).tocsr()
+    reach = dijkstra(adjacency, directed=False, indices=seed, limit=max(SOURCE_RADII) * g.diagonal)
+    at_seed = np.zeros(n, dtype=bool)
+    at_seed[seed] = True
+    centre, radius = g.points[seed], RADIUS * g.diagonal
+    smooth = _smooth_region(at_seed, g.edges, g.turning, g.points, centre, radius)
+    unit = float(np.median(g.length))
+    total_area = max(float(g.area[g.used].sum()), 1e-300)
+    up = None if up is None else np.asarray(up, dtype=np.float64)
+    height = None if up is None else g.points @ up
+    stages = len(SOURCE_RADII) + EXPANSIONS
+    raw = []
+
+    def cut(source: np.ndarray, stage: int) -> tuple[float, np.ndarray]:
+        side = _min_cut(n, g.edges, g.cost, source & ~sink, sink)
+        crossing = side[g.edges[:, 0]] != side[g.edges[:, 1]]
+        boundary = max(float(g.length[crossing].sum()), 1e-300)
+        ratio = float(g.cost[crossing].sum()) / (boundary / unit)
+        if side.any() and side.sum() <= MAX_PART * g.used.sum():
+            area = max(float(g.area[side].sum()), 1e-300)
+            pts = g.points[side]
+            extent = float(np.linalg.norm(np.ptp(pts, axis=0)))
+            centroid = (pts * g.area[side, None]).sum(axis=0) / area
+            level = 0.5
+            if height is not None:
+                lo, hi = height[g.used].min(), height[g.used].max()
+                level = float((centroid @ up - lo) / max(hi - lo, 1e-300))
+            turn, cut_length = g.turning[crossing], g.length[crossing]
+            raw.append((side, [ratio, 0.0, area / total_area, float(side.sum()), stage / stages,
+                               boundary / np.sqrt(area), float(cut_length[turn < -0.1].sum()) / boundary,
+                               float(cut_length[turn > 0.1].sum()) / boundary, extent / g.diagonal, level,
+                               float(np.linalg.norm(centroid - centre)) / max(extent, 1e-300),
+                               float(g.area[source & side].sum()) / area]))
+        return ratio, side
+
+    best = None
+    for stage, r in enumerate(SOURCE_RADII):
+        found = cut((reach <= r * g.diagonal) | (smooth & (reach <= SMOOTH_REACH * r * g.diagonal)), stage)
+        best = found if best is None or found[0] < best[0] else best
+    side = best[1]
+    for k in range(EXPANSIONS):
+        ring = np.zeros(n, dtype=bool)
+        crossing = side[g.edges[:, 0]] != side[g.edges[:, 1]]
+        ring[g.edges[crossing].ravel()] = True
+        ring &= ~side
+        _, side = cut(side | _smooth_region(ring, g.edges, g.turning, g.points, centre, radius), len(SOURCE_RADII) + k)
+    if not raw:
+        return []
+    # Relative features: each cut against the best-following and the smallest cut of this click.
+    best_ratio = max(min(f[0] for _, f in raw), 1e-6)
+    smallest = min(f[3] for _, f in raw)
+    out = []
+    for side, f in raw:
+        f[1] = float(np.log(max(f[0], 1e-6) / best_ratio))
+        f[3] = float(np.log(f[3] / smallest))
+        out.append(Candidate(side, np.asarray(f, dtype=np.float32)))
+    return out
+
+
+def choose(candidates: list[Candidate], ranker=None) -> Candidate | None:
+    """The part among the cuts: the ranker's best (``ranker(features (C, K)) -> scores (C,)``), or
+    without one the largest whose cost per length is under ``RATIO`` (else the lowest)."""
+    if not candidates:
+        return None
+    if ranker is not None:
+        scores = np.asarray(ranker(np.stack([c.features for c in candidates]))).reshape(-1)
+        return candidates[int(np.argmax(scores))]
+    good = [c for c in candidates if c.features[0] <= RATIO]
+    if good:
+        return max(good, key=lambda c: c.features[2])
+    return min(candidates, key=lambda c: c.features[0])
+
+
+def click_seed(graph: SurfaceGraph, vertices: np.ndarray, faces: np.ndarray, point) -> tuple[int, np.ndarray]:
+    """(the position nearest the click, the click (3,)) for a click ``point`` on the mesh.
+
+    Raises:
+        InputError: the point is not three finite numbers, or is off the mesh.
+    """
+    p = check_vector3(point, "point")
+    nearest = closest_point_on_triangles(vertices[faces], p)
+    distance = float(np.linalg.norm(nearest - p))
+    if distance > CLICK_TOLERANCE * graph.diagonal:
+        raise InputError(f"point ({', '.join(f'{x:.4g}' for x in p)}) is {distance:.4g} from the mesh, more than "
+                         f"{CLICK_TOLERANCE * graph.diagonal:.4g} (2% of its size); pick a point on the surface")
+    seed = int(np.argmin(np.where(graph.used, np.linalg.norm(graph.points - nearest, axis=1), np.inf)))
+    return seed, p
+
+
+def find_part(vertices: np.ndarray, faces: np.ndarray, point, up=None,
+              base_vertices: np.ndarray | None = None, ranker=None) -> PartSelection:
+    """The movable part under ``point``.
+
+    Args:
+        vertices: (V, 3) float, faces: (F, 3) int: any triangle mesh (welded or loose pieces).
+        point: (3,) the click, mesh coordinates; within ``CLICK_TOLERANCE`` of the diagonal of the
+            surface.
+        up: optional (3,) unit up direction: the object's bottom is then base too.
+        base_vertices: optional (V,) bool, vertices the caller marks as the base (never the part).
+        ranker: optional scorer of the cuts' features (see :func:`choose`).
+
+    Returns:
+        :class:`PartSelection`.
+
+    Raises:
+        InputError: the point is not three finite numbers or is off the mesh; an empty mesh.
+        NoPartError: the point is on the base, or no fold separates a part there.
+    """
+    vertices = np.asarray(vertices, dtype=np.float64)
+    faces = np.asarray(faces, dtype=np.int64)
+    if vertices.ndim != 2 or vertices.shape[1] != 3 or faces.ndim != 2 or faces.shape[1] != 3 or not len(faces):
+        raise InputError(f"need vertices (V, 3) and faces (F, 3) with F > 0, got {vertices.shape} and {faces.shape}")
+    if base_vertices is not None:
+        base_vertices = np.asarray(base_vertices, dtype=bool).reshape(-1)
+        if base_vertices.shape != (len(vertices),):
+            raise InputError(f"base mask must have one value per vertex ({len(vertices)}), got {base_vertices.shape}")
+    graph = surface_graph(vertices, faces)
+    seed, p = click_seed(graph, vertices, faces, point)
+    sink = _far_region(graph.points, graph.used, p, up, graph.diagonal)
+    if base_vertices is not None:
+        sink[graph.merged[base_vertices]] = True
+    if sink[seed]:
+        raise NoPartError("no movable part at the point: it is on the base")
+    chosen = choose(candidate_cuts(graph, seed, sink, up), ranker)
+    if chosen is None:
+        raise NoPartError("no movable part at the point: no crease or gap separates a part there from the base")
+    vertex_mask = chosen.side[graph.merged]
+    base_mask = (~chosen.side & graph.used)[graph.merged]
+    face_mask = vertex_mask[faces].sum(axis=1) >= 2
+    return PartSelection(vertex_mask=vertex_mask, face_mask=face_mask,
+                         seed=int(np.flatnonzero(graph.merged == seed)[0]), base_mask=base_mask)
