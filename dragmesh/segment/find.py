@@ -1,20 +1,24 @@
 """The movable part under a click, on a mesh that names no parts.
 
-The surface is cut where it folds inwards. A part that moves meets the body it moves against in a
-concave crease (a door's edge against the carcass front, the groove round a drawer front, a knob's
-foot on its panel), while the part's own edges are convex (the door's outer corners). So:
+A part that moves is bounded by folds: it meets the body it moves against in a concave crease (a
+door's edge against the carcass front, the groove round a drawer front, a knob's foot on its
+panel), and its own outer edges are convex. So the part is the cheapest cut of the surface between
+the click and what is surely base, where cutting an edge costs its length, much less across a fold:
 
-1. vertices are merged by position, and loose pieces that come within ``CONTACT`` of each other are
-   joined by contact edges (a handle sunk into its drawer front, a door in five pieces);
-2. vertex normals are smoothed over a few rings, so the creases that marching cubes and smoothing
-   spread over several triangles still read as one fold, and its staircase does not;
-3. every edge gets its turning ``(n_j - n_i) . (p_j - p_i) / |p_j - p_i|``: positive on convex
-   folds, negative on concave ones, about the fold's angle in radians;
-4. patches are what stays connected across the edges that are not concave beyond ``CONCAVE``;
-5. the base is the largest patch by area (or the patch the caller marks as base); the part is the
-   clicked patch, the patch it is carried by when it is a small piece on a bigger non-base one (a
-   handle goes with its drawer), and every patch that reaches the base only through the part (what
-   it carries: a handle, a knob, the dents of its own face).
+1. vertices are merged by position (a file that splits them at seams is still one surface);
+2. every edge gets its turning ``(n_j - n_i) . (p_j - p_i) / |p_j - p_i|`` from the vertex normals:
+   positive on convex folds, negative on concave ones, about the fold's angle in radians; its cost
+   is ``length * exp(-inward / CONCAVE_SCALE - outward / CONVEX_SCALE)``;
+3. the sink (surely base) is the far end of the object from the click and, given an up direction,
+   its bottom; the caller may mark more;
+4. cuts (max-flow / min-cut) start from geodesic balls of several radii round the click, then from
+   the best cut grown by the smooth surface just outside it (a handle's cut grows onto its drawer
+   front, whose own cut is the drawer); the part is the largest cut whose cost per length says it
+   runs along folds (or a ranker's pick); none cheap enough: no part there;
+5. loose pieces (separate connected pieces of the mesh) touch when they come within ``CONTACT``:
+   a piece clicked on is a part by itself, or rides on a much bigger piece it touches that is not
+   the base (a handle goes with its drawer); groups of other pieces that touch the part more than
+   the base move with it (a door in five pieces, a handle on a welded door).
 
 Convention: the mesh is ``vertices (V, 3)`` float and ``faces (F, 3)`` int, in the file's own units;
 the answer is a vertex mask in the same vertex order. Pure NumPy / SciPy, no models.
@@ -36,10 +40,8 @@ from dragmesh.io.values import check_vector3
 
 # A click farther than this fraction of the bounding-box diagonal from the surface is off the mesh.
 CLICK_TOLERANCE = 0.02
-# Loose pieces closer than this fraction of the diagonal touch (contact edges join them).
+# Loose pieces whose surfaces come closer than this fraction of the diagonal touch.
 CONTACT = 0.004
-# Rings of neighbours vertex normals are averaged over before folds are measured.
-NORMAL_RINGS = 0
 # Cutting an edge costs its length times exp(-inward fold / CONCAVE_SCALE - outward fold /
 # CONVEX_SCALE), folds in radians of normal turning: inward folds are nearly free to cut.
 CONCAVE_SCALE = 0.03
@@ -60,8 +62,14 @@ SMOOTH_REACH = 3.0
 EXPANSIONS = 2
 # A cut whose cost per length of boundary is under this runs along folds (1: across flat surface).
 RATIO = 0.06
+# A part rides on a piece it touches that is this many times its area.
+CARRIER = 2.0
+# Surface samples over the whole mesh when finding which loose pieces touch.
+SAMPLES = 20_000
 # A part larger than this fraction of the vertices is the base: nothing separates there.
 MAX_PART = 0.7
+# With no cut cheaper than this per length (1: across flat surface), nothing separates a part there.
+NO_PART_RATIO = 0.5
 # Cut costs become integers for the max-flow solver in units of 1/COST_UNITS of a median edge.
 COST_UNITS = 100
 
@@ -76,17 +84,21 @@ class SurfaceGraph:
 
     Attributes:
         merged: (V,) index of each input vertex's unique position.
-        points: (N, 3) the unique positions. used: (N,) bool, positions some face uses.
+        points: (N, 3) the unique positions. faces: (F', 3) the faces over them (degenerate ones
+            dropped). used: (N,) bool, positions some face uses.
         area: (N,) area each position stands for (a third of its faces').
-        edges: (E, 2) int64. length: (E,) their lengths. turning: (E,) their folds (radians;
+        piece: (N,) the connected piece of each position (0 for unused ones too).
+        edges: (E, 2) int64 mesh edges. length: (E,) their lengths. turning: (E,) their folds (radians;
             positive convex). cost: (E,) what cutting each costs (median edge across flat = 1).
         diagonal: the bounding-box diagonal of the used positions.
     """
 
     merged: np.ndarray
     points: np.ndarray
+    faces: np.ndarray
     used: np.ndarray
     area: np.ndarray
+    piece: np.ndarray
     edges: np.ndarray
     length: np.ndarray
     turning: np.ndarray
@@ -130,9 +142,9 @@ def _edges(faces: np.ndarray) -> np.ndarray:
     return np.stack([key // n, key % n], axis=1)
 
 
-def _vertex_normals(vertices: np.ndarray, faces: np.ndarray, edges: np.ndarray, rings: int) -> tuple[np.ndarray, np.ndarray]:
-    """Area-weighted vertex normals (V, 3), averaged over ``rings`` rings of neighbours, and the
-    area each vertex stands for (a third of its faces'), (V,)."""
+def _vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Area-weighted unit vertex normals (V, 3), and the area each vertex stands for (a third of
+    its faces'), (V,). Averaging them over neighbours measured worse (it blurs the creases)."""
     tri = vertices[faces]
     cross = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])  # length: twice the area
     n = len(vertices)
@@ -140,29 +152,7 @@ def _vertex_normals(vertices: np.ndarray, faces: np.ndarray, edges: np.ndarray, 
     for k in range(3):
         np.add.at(normals, faces[:, k], cross)
     area = np.bincount(faces.ravel(), weights=np.repeat(np.linalg.norm(cross, axis=1) / 6.0, 3), minlength=n)
-    if rings:
-        adjacency = coo_matrix((np.ones(2 * len(edges)), (np.r_[edges[:, 0], edges[:, 1]], np.r_[edges[:, 1], edges[:, 0]])),
-                               shape=(n, n)).tocsr()
-        adjacency = adjacency + csr_matrix((np.ones(n), (np.arange(n), np.arange(n))), shape=(n, n))
-        unit = normals / np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-300)
-        for _ in range(rings):
-            unit = adjacency @ unit
-            unit /= np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-300)
-        return unit, area
     return normals / np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-300), area
-
-
-def _contact_edges(points: np.ndarray, edges: np.ndarray, reach: float) -> np.ndarray:
-    """Edges (K, 2) between vertices of different connected pieces closer than ``reach``."""
-    n = len(points)
-    graph = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n))
-    count, piece = connected_components(graph, directed=False)
-    if count == 1:
-        return np.zeros((0, 2), dtype=np.int64)
-    pairs = cKDTree(points).query_pairs(reach, output_type="ndarray")
-    if not len(pairs):
-        return np.zeros((0, 2), dtype=np.int64)
-    return np.sort(pairs[piece[pairs[:, 0]] != piece[pairs[:, 1]]], axis=1).astype(np.int64)
 
 
 def _smooth_region(seeds: np.ndarray, edges: np.ndarray, turning: np.ndarray, points: np.ndarray,
@@ -224,15 +214,16 @@ def surface_graph(vertices: np.ndarray, faces: np.ndarray) -> SurfaceGraph:
     used[mfaces.ravel()] = True
     diagonal = float(np.linalg.norm(np.ptp(points[used], axis=0)))
     edges = _edges(mfaces)
-    normals, area = _vertex_normals(points, mfaces, edges, NORMAL_RINGS)
-    edges = np.concatenate([edges, _contact_edges(points, edges, CONTACT * diagonal)])
+    normals, area = _vertex_normals(points, mfaces)
     d = points[edges[:, 1]] - points[edges[:, 0]]
     length = np.linalg.norm(d, axis=1)
     turning = np.einsum("ij,ij->i", normals[edges[:, 1]] - normals[edges[:, 0]], d) / np.maximum(length, 1e-300)
+    _, piece = connected_components(coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n)),
+                                    directed=False)
     # Cutting an edge costs its length, much less where the surface folds (inwards above all).
     cost = length / max(float(np.median(length)), 1e-300) * np.exp(-np.maximum(-turning, 0.0) / CONCAVE_SCALE
                                                                       - np.maximum(turning, 0.0) / CONVEX_SCALE)
-    return SurfaceGraph(merged, points, used, area, edges, length, turning, cost, diagonal)
+    return SurfaceGraph(merged, points, mfaces, used, area, piece, edges, length, turning, cost, diagonal)
 
 
 # What the ranker reads of a cut, in this order.
@@ -376,11 +367,78 @@ def find_part(vertices: np.ndarray, faces: np.ndarray, point, up=None,
         sink[graph.merged[base_vertices]] = True
     if sink[seed]:
         raise NoPartError("no movable part at the point: it is on the base")
-    chosen = choose(candidate_cuts(graph, seed, sink, up), ranker)
-    if chosen is None:
-        raise NoPartError("no movable part at the point: no crease or gap separates a part there from the base")
-    vertex_mask = chosen.side[graph.merged]
-    base_mask = (~chosen.side & graph.used)[graph.merged]
+    piece_area = np.bincount(graph.piece, weights=graph.area)
+    if base_vertices is not None and base_vertices.any():
+        body = np.unique(graph.piece[graph.merged[base_vertices]])
+    else:
+        body = np.array([int(np.argmax(piece_area))])
+    if np.isin(graph.piece[seed], body):
+        chosen = choose(candidate_cuts(graph, seed, sink, up), ranker)
+        if chosen is None or chosen.features[0] > NO_PART_RATIO:
+            raise NoPartError("no movable part at the point: no crease or gap separates a part there from the base")
+        side = chosen.side
+    else:
+        side = graph.piece == graph.piece[seed]  # a loose piece: the whole piece is the part
+    if len(piece_area) > 1:
+        side = with_loose_pieces(graph, side, body)
+    vertex_mask = side[graph.merged]
+    base_mask = (~side & graph.used)[graph.merged]
     face_mask = vertex_mask[faces].sum(axis=1) >= 2
     return PartSelection(vertex_mask=vertex_mask, face_mask=face_mask,
                          seed=int(np.flatnonzero(graph.merged == seed)[0]), base_mask=base_mask)
+
+
+def with_loose_pieces(graph: SurfaceGraph, side: np.ndarray, body: np.ndarray) -> np.ndarray:
+    """The part ``side`` (N,) bool with the loose pieces that move with it.
+
+    Nodes: the part, the base (what of the ``body`` pieces is not the part), and every other piece.
+    Two nodes touch when their surfaces come within ``CONTACT`` of the diagonal (surface samples).
+    While the biggest piece the part touches (not the base) is over ``CARRIER`` times the part's
+    area, the part rides on it (a handle on its door, a knob on a lid); then every group of other
+    pieces that touches the part more than the base (by contact size) joins it.
+    """
+    from dragmesh.segment.welded import surface_points
+
+    g = graph
+    reach = CONTACT * g.diagonal
+    total = float(g.area[g.used].sum())
+    spacing = max(reach, np.sqrt(total / SAMPLES))
+    samples, face = surface_points(g.points, g.faces, spacing, np.random.default_rng(0))
+    corners = g.faces[face]
+    nearest = corners[np.arange(len(face)), np.argmin(np.linalg.norm(g.points[corners] - samples[:, None], axis=2), axis=1)]
+    piece = g.piece[nearest]
+    in_body = np.isin(piece, body)
+    n_pieces = int(g.piece.max()) + 1
+    part_node, base_node = n_pieces, n_pieces + 1
+    node = np.where(in_body, np.where(side[nearest], part_node, base_node), piece)
+    in_part = np.zeros(n_pieces + 2, dtype=bool)
+    in_part[part_node] = side.any()
+    in_part[np.unique(piece[side[nearest] & ~in_body])] = True
+    pairs = cKDTree(samples).query_pairs(max(reach, 1.5 * spacing), output_type="ndarray")
+    pairs = node[pairs]
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    size = np.bincount(node, minlength=n_pieces + 2)
+    # touch[a, b]: how many sample pairs of a and b are in contact (a measure of the contact's size).
+    touch = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n_pieces + 2,) * 2).tocsr()
+    touch = touch + touch.T
+    while True:
+        neighbours = np.setdiff1d(touch[np.flatnonzero(in_part)].indices, np.flatnonzero(in_part))
+        neighbours = neighbours[(neighbours != base_node) & ~np.isin(neighbours, body)]
+        if not len(neighbours):
+            break
+        biggest = neighbours[np.argmax(size[neighbours])]
+        if size[biggest] <= CARRIER * size[in_part].sum():
+            break
+        in_part[biggest] = True
+    others = np.flatnonzero(~in_part & (np.arange(n_pieces + 2) != base_node))
+    _, group = connected_components(touch[others][:, others], directed=False)
+    to_part = np.asarray(touch[:, np.flatnonzero(in_part)].sum(axis=1)).ravel()
+    to_base = np.asarray(touch[:, base_node].todense()).ravel() + np.asarray(touch[:, body].sum(axis=1)).ravel()
+    held = np.zeros(n_pieces + 2, dtype=bool)
+    for k in np.unique(group):
+        members = others[group == k]
+        # A group rides with the part when it touches the part more than it touches the base.
+        if not np.isin(members, body).any() and to_part[members].sum() > to_base[members].sum():
+            held[members] = True
+    pieces = np.flatnonzero((in_part | held)[:n_pieces])
+    return side | (np.isin(g.piece, pieces) & ~np.isin(g.piece, body) & g.used)

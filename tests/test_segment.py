@@ -1,0 +1,141 @@
+"""The part under a click on meshes without parts: welded surfaces, loose pieces, the command."""
+
+import json
+
+import numpy as np
+import pytest
+import trimesh
+
+from dragmesh.cli import main
+from dragmesh.data.shapes import box, merge
+from dragmesh.errors import InputError
+from dragmesh.segment import NoPartError, find_part, segment_file
+from dragmesh.segment.welded import transfer_vertex_values, weld_remesh
+
+DOOR_POINT = (-0.1, 0.3, 0.28)  # on the door's front
+HANDLE_POINT = (0.18, 0.4, 0.31)  # on the handle, at the door's free edge
+
+
+def cabinet():
+    """A body, a door slab standing proud of its front and a handle bar on the door: loose pieces,
+    face labels 0 (body), 1 (door), 2 (handle)."""
+    body = box((0.6, 0.8, 0.5), (0.0, 0.4, 0.0))
+    door = box((0.5, 0.7, 0.03), (0.0, 0.4, 0.265))
+    handle = box((0.03, 0.2, 0.03), (0.18, 0.4, 0.295))
+    vertices, faces = merge(body, door, handle)
+    labels = np.repeat([0, 1, 2], [len(body[1]), len(door[1]), len(handle[1])])
+    return vertices, faces, labels
+
+
+@pytest.fixture(scope="module")
+def welded():
+    vertices, faces, labels = cabinet()
+    wv, wf = weld_remesh(vertices, faces, resolution=64)
+    truth = transfer_vertex_values(vertices, faces, labels >= 1, wv)
+    return wv, wf, truth
+
+
+def iou(a, b):
+    return (a & b).sum() / (a | b).sum()
+
+
+def test_welded_remesh_is_one_closed_outward_surface(welded):
+    wv, wf, truth = welded
+    mesh = trimesh.Trimesh(wv, wf, process=False)
+    assert len(mesh.split(only_watertight=False)) == 1
+    assert mesh.volume > 0  # outward normals
+    # The door and its handle (a fifth of the surface or so) carried over from the original faces.
+    assert 0.1 < truth.mean() < 0.4
+
+
+@pytest.mark.parametrize("point", [DOOR_POINT, HANDLE_POINT])
+def test_welded_part_under_the_click_is_the_door_with_its_handle(welded, point):
+    wv, wf, truth = welded
+    found = find_part(wv, wf, point, up=(0, 1, 0))
+    assert iou(found.vertex_mask, truth) >= 0.8
+    assert not (found.vertex_mask & found.base_mask).any()
+
+
+def test_loose_pieces_a_handle_goes_with_its_door():
+    vertices, faces, labels = cabinet()
+    found = find_part(vertices, faces, HANDLE_POINT, up=(0, 1, 0))
+    np.testing.assert_array_equal(found.face_mask, labels >= 1)
+
+
+def test_marked_base_is_never_the_part():
+    vertices, faces, labels = cabinet()
+    base = np.zeros(len(vertices), dtype=bool)
+    base[np.unique(faces[labels == 1])] = True  # the user marks the door as base
+    found = find_part(vertices, faces, HANDLE_POINT, up=(0, 1, 0), base_vertices=base)
+    np.testing.assert_array_equal(found.face_mask, labels == 2)
+
+
+def test_no_part_on_a_sphere_and_no_point_off_the_mesh():
+    sphere = trimesh.creation.icosphere(4)
+    with pytest.raises(NoPartError, match="no movable part"):
+        find_part(sphere.vertices, sphere.faces, sphere.vertices[0])
+    with pytest.raises(InputError, match="from the mesh"):
+        find_part(sphere.vertices, sphere.faces, (3.0, 0.0, 0.0))
+
+
+@pytest.fixture(scope="module")
+def welded_file(tmp_path_factory, welded):
+    """The welded cabinet as a PLY with one unused vertex first: labels follow the file's order."""
+    wv, wf, truth = welded
+    path = tmp_path_factory.mktemp("segment") / "cabinet.ply"
+    trimesh.Trimesh(np.vstack([[9.0, 9.0, 9.0], wv]), wf + 1, process=False).export(path)
+    return path, np.concatenate([[False], truth])
+
+
+def xyz(v):
+    return ",".join(f"{x:g}" for x in v)
+
+
+@pytest.mark.parametrize("suffix", [".npy", ".txt"])
+def test_command_writes_one_label_per_file_vertex(capsys, tmp_path, welded_file, suffix):
+    path, truth = welded_file
+    out = tmp_path / f"labels{suffix}"
+    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(out), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    labels = np.load(out) if suffix == ".npy" else np.array(out.read_text().split(), dtype=np.int64)
+    assert labels.shape == (len(truth),) and set(np.unique(labels)) == {0, 1}
+    assert labels[0] == 0 and doc["part_vertices"] == labels.sum()
+    assert iou(labels > 0, truth) >= 0.8
+
+
+def test_file_labels_match_the_api(welded_file):
+    path, truth = welded_file
+    found = segment_file(path, DOOR_POINT)
+    np.testing.assert_array_equal(found.labels[1:] > 0, found.selection.vertex_mask)
+
+
+@pytest.mark.parametrize("case", ["off_mesh", "no_part", "no_folder", "suffix"])
+def test_command_bad_input_is_one_line_and_no_file(capsys, tmp_path, welded_file, case):
+    path, _ = welded_file
+    point, out = DOOR_POINT, tmp_path / "labels.npy"
+    if case == "off_mesh":
+        point = (5.0, 5.0, 5.0)
+    elif case == "no_part":
+        path = tmp_path / "sphere.ply"
+        trimesh.creation.icosphere(3).export(path)
+        point = (0.0, 0.0, 1.0)
+    elif case == "no_folder":
+        out = tmp_path / "missing" / "labels.npy"
+    else:
+        out = tmp_path / "labels.csv"
+    assert main(["segment", str(path), "--point", xyz(point), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("dragmesh: error:")
+    assert list(tmp_path.rglob("*labels*")) == []
+
+
+def test_articulate_without_part_reports_the_vertices_it_took(capsys, welded_file):
+    path, truth = welded_file
+    code = main(["articulate", str(path), "--drag-point", xyz(DOOR_POINT), "--drag-vector", "0.05,0,0.1",
+                 "--frames", "4", "--joint-model", "geometric", "--motion-model", "analytic", "--json"])
+    assert code == 0
+    doc = json.loads(capsys.readouterr().out)
+    taken = np.zeros(len(truth), dtype=bool)
+    taken[np.asarray(doc["found_part"]["vertices"]) + 1] = True  # the unused first vertex is dropped on load
+    assert doc["found_part"]["count"] == taken.sum()
+    assert iou(taken, truth) >= 0.8
