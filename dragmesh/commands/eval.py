@@ -16,9 +16,11 @@ EVALUATIONS: dict[str, tuple[str, str]] = {
     "trust": ("dragmesh.eval.trust", "joint inference through the pipeline: top-3, calibration, limits, "
               "penetration, stability under nuisances, real-file variants, each component's worth"),
     "motion": ("dragmesh.eval.motion", "trajectory errors of the DQ-VAE against the analytic baseline and the oracle"),
+    "segment": ("dragmesh.eval.segment", "the part found under the drag point on welded remeshes: IoU, and the joint "
+                "without --part beside the joint with the true part"),
 }
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    register_routed(subparsers, "eval", "evaluate a model on the benchmark split (joints, trust, motion)",
+    register_routed(subparsers, "eval", "evaluate a model on the benchmark split (joints, trust, motion, segment)",
                     "Evaluate a shipped model on the benchmark split, beside its baselines.", EVALUATIONS)
