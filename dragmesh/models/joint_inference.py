@@ -57,6 +57,10 @@ VIEW_YAWS = (0.0, 90.0, 180.0, 270.0)
 # drag of the same direction, so a drawer dragged 5 or 100 units gives the joint it gives at 1.4
 # part sizes, moved to its limit. The drag as given still sets how far the part moves.
 DRAG_RANGE = (0.01, 1.4)
+# A drag longer than DRAG_RANGE allows is read at these lengths (times the part's box diagonal)
+# at once, in one batch: a short pull, a half and a full opening of a typical part. Only its
+# direction is evidence, and the answer does not hang on one arbitrary length.
+OVERLONG_READINGS = (0.2, 0.5, 1.0)
 # A part whose box diagonal is under this fraction of the object's is a control (knob, button):
 # its motion is allowed to sink into the surface it sits on (real ones sit in holes the meshes
 # rarely model), so physics neither vetoes nor stops it.
@@ -223,9 +227,12 @@ class JointInference:
     @torch.inference_mode()
     def read_networks(self, points, mask, p, v) -> dict:
         """Every view through KPP-Net and every subset through the type classifier, in one batch
-        each. Returns the combined readings (model frame): ``p_type`` (2,), ``axis`` (3,) unit,
-        ``origin`` (3,), ``axis_spread`` (deg), ``head`` [(direction (3,), prob)] and ``head_none``,
-        ``range`` (RANGE_OUTPUTS,) or None."""
+        each; ``v`` is one drag (3,) or several readings of it (K, 3) (the same direction at
+        several lengths), all in the same batch and combined like the views. Returns the combined
+        readings (model frame): ``p_type`` (2,), ``axis`` (3,) unit, ``origin`` (3,),
+        ``axis_spread`` (deg), ``head`` [(direction (3,), prob)] and ``head_none``, ``range``
+        (RANGE_OUTPUTS,) or None."""
+        drags = np.asarray(v, dtype=np.float64).reshape(-1, 3)
         n = self.kppnet.cfg.n_points
         subsets = [np.flatnonzero(np.arange(len(points)) % self.samplings == s)[:n] for s in range(self.samplings)]
         subsets = [s for s in subsets if mask[s].any()] or [np.arange(len(points))[:n]]
@@ -233,11 +240,12 @@ class JointInference:
         pts, msk, dps, dvs, rots = [], [], [], [], []
         for idx in subsets:
             for R in yaws:
-                pts.append(points[idx] @ R.T)
-                msk.append(mask[idx])
-                dps.append(R @ p)
-                dvs.append(R @ v)
-                rots.append(R)
+                for d in drags:
+                    pts.append(points[idx] @ R.T)
+                    msk.append(mask[idx])
+                    dps.append(R @ p)
+                    dvs.append(R @ d)
+                    rots.append(R)
         f = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32))
         out = self.kppnet(f(pts), f(np.asarray(msk, dtype=np.float32)), f(dps), f(dvs))
         rots = np.asarray(rots)
@@ -254,23 +262,25 @@ class JointInference:
         reading = {"axis": axis, "origin": origin, "axis_spread": spread, "p_type": p_kpp, "p_kpp": p_kpp,
                    "head": [], "head_none": 1.0, "range": None}
         if self.types is not None:
-            reading.update(self._read_types(points, mask, p, v, subsets))
+            reading.update(self._read_types(points, mask, p, drags, subsets))
         return reading
 
-    def _read_types(self, points, mask, p, v, subsets) -> dict:
+    def _read_types(self, points, mask, p, drags, subsets) -> dict:
+        """The type classifier on every subset with every drag (K, 3), in one batch."""
         from dragmesh.models.typenet import part_geometry
 
         model = self.types.model
         cfg = model.cfg
         geoms = [part_geometry(points[idx], mask[idx], cfg.n_part, cfg.n_context) for idx in subsets]
-        batch = {k: torch.from_numpy(np.stack([g[k] for g in geoms])) for k in geoms[0]}
-        t = lambda a: torch.as_tensor(np.repeat(np.asarray(a, dtype=np.float32)[None], len(geoms), 0))
-        out = model(batch, t(p), t(v), all_heads=True)
+        rows = [(g, d) for g in geoms for d in drags]
+        batch = {k: torch.from_numpy(np.stack([g[k] for g, _ in rows])) for k in geoms[0]}
+        f = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32))
+        out = model(batch, f(np.repeat(np.asarray(p)[None], len(rows), 0)), f([d for _, d in rows]), all_heads=True)
         result = {"p_type": torch.softmax(out["types"], -1).double().numpy().mean(0)}
         if out["axis"] is not None:
             q = torch.softmax(out["axis"], -1).double().numpy()
-            result["head"] = [(g["axes"][k].astype(np.float64), q[s, k] / len(geoms))
-                              for s, g in enumerate(geoms) for k in range(3)]
+            result["head"] = [(g["axes"][k].astype(np.float64), q[r, k] / len(rows))
+                              for r, (g, _) in enumerate(rows) for k in range(3)]
             result["head_none"] = float(q[:, 3].mean())
         if out["range"] is not None:
             result["range"] = out["range"].double().numpy().mean(0)
@@ -418,12 +428,12 @@ class JointInference:
                 out.append((lower, upper))
         return out
 
-    def _weigh(self, points, mask, box, p, v, v_net, scene, small, joint_type) -> tuple[dict, list[Candidate]]:
-        """The networks' reading of the drag (p, v_net) and the candidates scored against the drag
-        (p, v) and the scene."""
-        reading = self.read_networks(points, mask, p, v_net)
+    def _weigh(self, points, mask, box, p, v_land, v_read, scene, small, joint_type) -> tuple[dict, list[Candidate]]:
+        """The networks' reading of the drag (p, v_read: (3,) or (K, 3), see read_networks) and the
+        candidates scored against the drag (p, v_land) and the scene."""
+        reading = self.read_networks(points, mask, p, v_read)
         cands = self.candidates(box, reading, joint_type)
-        self.score(cands, reading, p, v, scene, small, joint_type)
+        self.score(cands, reading, p, v_land, scene, small, joint_type)
         return reading, cands
 
     def _pushed_into_base(self, cands: list[Candidate], scene: PartScene | None, small: bool) -> bool:
@@ -450,11 +460,16 @@ class JointInference:
         p = np.asarray(drag_point, dtype=np.float64)
         v = np.asarray(drag_vector, dtype=np.float64)
         length = float(np.linalg.norm(v))
-        v_net = v
+        v_net = v_read = v
         if self.drag_range is not None:
             part_size = float(np.linalg.norm(np.ptp(points[mask], axis=0))) if mask.any() else 1.0
             lo, hi = self.drag_range
-            v_net = v / max(length, 1e-12) * float(np.clip(length, lo * part_size, hi * part_size))
+            unit = v / max(length, 1e-12)
+            v_net = unit * float(np.clip(length, lo * part_size, hi * part_size))
+            if length > hi * part_size:
+                # Past the longest drag a part makes, the length says nothing more: the
+                # networks read the direction at the lengths of OVERLONG_READINGS together.
+                v_read = unit[None] * (np.asarray(OVERLONG_READINGS) * part_size)[:, None]
         part = scene.part_points if scene is not None else points[mask]
         obj_diag = scene.diagonal if scene is not None else float(np.linalg.norm(np.ptp(points, axis=0)))
         small = float(np.linalg.norm(np.ptp(part, axis=0))) < SMALL_PART * obj_diag
@@ -463,14 +478,14 @@ class JointInference:
         else:
             box = part_frame(part[:: max(1, len(part) // BOX_POINTS)])
         box = (*box, face_planes(part, *box))
-        reading, cands = self._weigh(points, mask, box, p, v, v_net, scene, small, joint_type)
+        reading, cands = self._weigh(points, mask, box, p, v_net, v_read, scene, small, joint_type)
         best = max(cands, key=lambda c: c.score)
         if best.terms.get("drag", 0.0) < POOR_LANDING or self._pushed_into_base(cands, scene, small):
             # The networks learned from drags a part can make; a push into the body (a closed
             # drawer pushed in), or a drag no candidate of this reading can follow, is also read
             # as the pull it mirrors, the same joint. The better supported reading wins; the
             # limits then hold the part where the base stops it.
-            mirrored = self._weigh(points, mask, box, p, v, -v_net, scene, small, joint_type)
+            mirrored = self._weigh(points, mask, box, p, v_net, -v_read, scene, small, joint_type)
             if max(c.score for c in mirrored[1]) > max(c.score for c in cands):
                 reading, cands = {**mirrored[0], "mirrored": True}, mirrored[1]
         scores = np.array([c.score for c in cands]) / self.weights.temperature

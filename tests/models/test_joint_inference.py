@@ -65,6 +65,28 @@ def test_an_over_long_drag_gives_the_same_joint_at_its_limit(dm, cabinet):
     # Past the lengths the networks were trained on (DRAG_RANGE), every drag reads the same.
     longer = dm.articulate(cabinet, part, point, np.asarray(vector) * 100)
     assert np.allclose(longer.joint.axis, long.joint.axis) and np.allclose(longer.joint.origin, long.joint.origin)
+    # A door swung 30 times too far is still the hinge it is at its own length, at its limit.
+    part, point, vector = DOOR
+    swing = dm.articulate(cabinet, part, point, vector)
+    far = dm.articulate(cabinet, part, point, np.asarray(vector) * 30)
+    assert far.joint.type == swing.joint.type == "revolute" and abs(far.joint.axis @ swing.joint.axis) > 0.999
+    assert abs(far.values[-1] - far.joint.limits[1]) < 1e-9
+
+
+def test_an_over_long_drag_is_read_at_several_lengths_in_one_batch():
+    # The networks see the direction at every length of OVERLONG_READINGS; the reading is the
+    # combination of the readings at each length.
+    from dragmesh.models.joint_inference import OVERLONG_READINGS
+
+    inf = JointInference.load("weights", views=1)
+    rng = np.random.default_rng(0)
+    points = rng.normal(size=(inf.n_points, 3))
+    mask = points[:, 0] > 0.5
+    p, unit = points[np.flatnonzero(mask)[0]], np.array([0.0, 0.0, 1.0])
+    drags = unit[None] * np.asarray(OVERLONG_READINGS)[:, None]
+    together = inf.read_networks(points, mask, p, drags)
+    apart = [inf.read_networks(points, mask, p, d) for d in drags]
+    assert np.allclose(together["p_type"], np.mean([a["p_type"] for a in apart], axis=0), atol=1e-5)
 
 
 def test_a_closed_drawer_pushed_in_stays_closed(dm, cabinet):
