@@ -9,6 +9,12 @@ Configurations timed side by side: ``shipped`` (what :class:`~dragmesh.pipeline.
 default: KPP-Net + DQ-VAE), ``baseline`` (geometric joint + analytic motion) and ``paper``: the
 paper-sized configuration of the same architectures (4,096 points, width 512, 8 decoder layers,
 ~27.9 M parameters, untrained: timing only) from :func:`dragmesh.models.paper_sized_components`.
+
+``segment``: finding the part under a click on a mesh without parts (``dragmesh segment``): the
+built-in example re-made as one welded surface (marching cubes at 128 voxels, decimated to
+``SEGMENT_FACES`` faces), clicked on its door; ``find`` is :func:`dragmesh.segment.find_part` on the
+loaded mesh, ``file`` the whole command's work (read the PLY, find, labels in file order; target:
+``SEGMENT_TARGET_MS``).
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ import numpy as np
 STAGES = ("load", "part", "sample", "joint", "motion", "projection", "output", "export")
 INFERENCE = ("joint", "motion", "projection")
 TARGET_MS = 15.0
+SEGMENT_FACES = 40_000
+SEGMENT_TARGET_MS = 1000.0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="formats written in the export stage (default glb,npz,json; 'none' to skip)")
     parser.add_argument("--no-paper", action="store_true", help="skip the paper-sized configuration")
     parser.add_argument("--no-baseline", action="store_true", help="skip the geometric + analytic configuration")
+    parser.add_argument("--no-segment", action="store_true", help="skip timing dragmesh segment")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.set_defaults(func=run)
 
@@ -76,6 +85,35 @@ def time_config(pipeline, mesh_path: str, part, point, vector, runs: int, warmup
             samples["inference"].append(sum(result.timing_ms[s] for s in INFERENCE))
             samples["total"].append((end - start) * 1e3)
     return {stage: percentiles(v) for stage, v in samples.items()}
+
+
+def time_segment(runs: int, warmup: int) -> dict[str, Any]:
+    """{"faces", "vertices", "ms": {"find": {p50, p95}, "file": {p50, p95}}}: the part under a click
+    on the built-in example re-made as a welded surface of ``SEGMENT_FACES`` faces."""
+    import trimesh
+
+    from dragmesh.commands.demo import DRAGS, example_path
+    from dragmesh.io import load_mesh
+    from dragmesh.segment import find_part, segment_file
+    from dragmesh.segment.welded import weld_remesh
+
+    example = load_mesh(example_path())
+    vertices, faces = weld_remesh(example.vertices, example.faces, 128, target_faces=SEGMENT_FACES)
+    point = DRAGS[0][1]
+    samples: dict[str, list[float]] = {"find": [], "file": []}
+    with tempfile.TemporaryDirectory(prefix="dragmesh-bench-") as out:
+        path = Path(out) / "welded.ply"
+        trimesh.Trimesh(vertices, faces, process=False).export(path)
+        for i in range(warmup + runs):
+            start = time.perf_counter()
+            find_part(vertices, faces, point, up=(0.0, 1.0, 0.0))
+            middle = time.perf_counter()
+            segment_file(path, point)
+            end = time.perf_counter()
+            if i >= warmup:
+                samples["find"].append((middle - start) * 1e3)
+                samples["file"].append((end - middle) * 1e3)
+    return {"faces": len(faces), "vertices": len(vertices), "ms": {k: percentiles(v) for k, v in samples.items()}}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,6 +165,8 @@ def run(args: argparse.Namespace) -> int:
             "n_points": pipeline.n_points,
             "ms": stats,
         }
+    if not args.no_segment:
+        report["segment"] = time_segment(max(1, args.runs // 3), min(args.warmup, 1))
     if args.json:
         print(json.dumps(report))
     else:
@@ -176,6 +216,13 @@ def format_report(report: dict[str, Any]) -> str:
     verdict = "meets" if p50 <= TARGET_MS else "misses"
     lines += ["", f"inference = joint + motion + projection: {p50:.2f} ms p50 ({verdict} the {TARGET_MS:g} ms target)"]
     lines += report["notes"]
+    if "segment" in report:
+        seg = report["segment"]
+        find, whole = seg["ms"]["find"], seg["ms"]["file"]
+        verdict = "meets" if whole["p50"] <= SEGMENT_TARGET_MS else "misses"
+        lines += ["", f"segment: built-in example welded, {seg['faces']} faces, {seg['vertices']} vertices: "
+                  f"find {find['p50']:.0f} ms p50 ({find['p95']:.0f} p95), whole file {whole['p50']:.0f} ms p50 "
+                  f"({whole['p95']:.0f} p95; {verdict} the {SEGMENT_TARGET_MS:g} ms target)"]
     return "\n".join(lines)
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
@@ -46,6 +46,8 @@ CONTACT = 0.004
 # CONVEX_SCALE), folds in radians of normal turning: inward folds are nearly free to cut.
 CONCAVE_SCALE = 0.03
 CONVEX_SCALE = 0.5
+# No edge is cheaper than this fraction of its length: a long cut through folds still costs.
+MIN_COST = 0.01
 # The clicked region: vertices reached from the click across edges turning less than SMOOTH
 # radians, within RADIUS of the diagonal.
 SMOOTH = 0.08
@@ -70,8 +72,6 @@ SAMPLES = 20_000
 MAX_PART = 0.7
 # With no cut cheaper than this per length (1: across flat surface), nothing separates a part there.
 NO_PART_RATIO = 0.5
-# Cut costs become integers for the max-flow solver in units of 1/COST_UNITS of a median edge.
-COST_UNITS = 100
 
 
 class NoPartError(InputError):
@@ -179,26 +179,20 @@ def _far_region(points: np.ndarray, used: np.ndarray, click: np.ndarray, up, dia
 
 
 def _min_cut(n: int, edges: np.ndarray, cost: np.ndarray, source: np.ndarray, sink: np.ndarray) -> np.ndarray:
-    """(V,) bool: the source side of the cheapest cut between the ``source`` and ``sink`` vertices."""
-    from scipy.sparse.csgraph import breadth_first_order, maximum_flow
+    """(V,) bool: the source side of the cheapest cut between the ``source`` and ``sink`` vertices
+    (Boykov-Kolmogorov max-flow, PyMaxflow: on surface graphs several times faster than Dinic)."""
+    import maxflow
 
-    capacity = np.clip(np.round(cost * COST_UNITS), 1, 2**20).astype(np.int32)
-    s, t = n, n + 1
-    terminal = np.int32(2**30)
-    src, snk = np.flatnonzero(source), np.flatnonzero(sink)
-    rows = np.concatenate([edges[:, 0], edges[:, 1], np.full(len(src), s), snk])
-    cols = np.concatenate([edges[:, 1], edges[:, 0], src, np.full(len(snk), t)])
-    data = np.concatenate([capacity, capacity, np.full(len(src) + len(snk), terminal, dtype=np.int32)])
-    graph = csr_matrix((data, (rows, cols)), shape=(n + 2, n + 2))
-    graph.sum_duplicates()
-    flow = maximum_flow(graph, s, t).flow
-    residual = (graph - flow).tocsr()
-    residual.data = (residual.data > 0).astype(np.int8)
-    residual.eliminate_zeros()
-    reached = breadth_first_order(residual, s, directed=True, return_predecessors=False)
-    side = np.zeros(n + 2, dtype=bool)
-    side[reached] = True
-    return side[:n]
+    graph = maxflow.Graph[float](n, len(edges))
+    nodes = graph.add_nodes(n)
+    graph.add_edges(edges[:, 0], edges[:, 1], cost, cost)
+    terminal = float(cost.sum()) + 1.0  # more than any cut: the terminals' vertices never move side
+    # The roles swapped: vertices tied between the sides (free in the residual graph) go to the
+    # base, so the part is the smallest cheapest cut.
+    graph.add_grid_tedges(nodes[sink], terminal, 0.0)
+    graph.add_grid_tedges(nodes[source], 0.0, terminal)
+    graph.maxflow()
+    return graph.get_grid_segments(nodes)
 
 
 def surface_graph(vertices: np.ndarray, faces: np.ndarray) -> SurfaceGraph:
@@ -221,8 +215,8 @@ def surface_graph(vertices: np.ndarray, faces: np.ndarray) -> SurfaceGraph:
     _, piece = connected_components(coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n)),
                                     directed=False)
     # Cutting an edge costs its length, much less where the surface folds (inwards above all).
-    cost = length / max(float(np.median(length)), 1e-300) * np.exp(-np.maximum(-turning, 0.0) / CONCAVE_SCALE
-                                                                      - np.maximum(turning, 0.0) / CONVEX_SCALE)
+    fold = np.exp(-np.maximum(-turning, 0.0) / CONCAVE_SCALE - np.maximum(turning, 0.0) / CONVEX_SCALE)
+    cost = length / max(float(np.median(length)), 1e-300) * np.maximum(fold, MIN_COST)
     return SurfaceGraph(merged, points, mfaces, used, area, piece, edges, length, turning, cost, diagonal)
 
 
@@ -256,9 +250,15 @@ def candidate_cuts(graph: SurfaceGraph, seed: int, sink: np.ndarray, up=None) ->
     height = None if up is None else g.points @ up
     stages = len(SOURCE_RADII) + EXPANSIONS
     raw = []
+    last = None  # (source, side, ratio) of the previous cut
 
     def cut(source: np.ndarray, stage: int) -> tuple[float, np.ndarray]:
-        side = _min_cut(n, g.edges, g.cost, source & ~sink, sink)
+        nonlocal last
+        source = source & ~sink
+        # Min cuts nest: a source between the previous source and its cut has that same cut.
+        if last is not None and not (last[0] & ~source).any() and not (source & ~last[1]).any():
+            return last[2], last[1]
+        side = _min_cut(n, g.edges, g.cost, source, sink)
         crossing = side[g.edges[:, 0]] != side[g.edges[:, 1]]
         boundary = max(float(g.length[crossing].sum()), 1e-300)
         ratio = float(g.cost[crossing].sum()) / (boundary / unit)
@@ -277,6 +277,7 @@ def candidate_cuts(graph: SurfaceGraph, seed: int, sink: np.ndarray, up=None) ->
                                float(cut_length[turn > 0.1].sum()) / boundary, extent / g.diagonal, level,
                                float(np.linalg.norm(centroid - centre)) / max(extent, 1e-300),
                                float(g.area[source & side].sum()) / area]))
+        last = (source, side, ratio)
         return ratio, side
 
     best = None
