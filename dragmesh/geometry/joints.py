@@ -345,3 +345,16 @@ class Joint:
         if missing:
             raise InputError(f"joint is missing {', '.join(missing)}")
         return cls(d["type"], d["axis"], d["origin"], d.get("limits"))
+
+
+def drag_landing(joints, point, vector) -> tuple[np.ndarray, np.ndarray]:
+    """How well each joint can make one drag: the value that best realises the drag of `point`
+    (3,) by `vector` (3,) (:meth:`Joint.drag_value`, unclamped) and the residual |p' - (p + v)| /
+    |v| where that value leaves the point: 0 for a drag the joint makes exactly, about 1 for one it
+    cannot follow at all. Returns (values (K,), residuals (K,)) for the K `joints`."""
+    p = np.asarray(point, dtype=np.float64)
+    v = np.asarray(vector, dtype=np.float64)
+    values = np.array([float(_drag_values(j.is_revolute, j.axis, j.origin, p, v)) for j in joints])
+    moved = np.array([j.origin + rotate(p - j.origin, j.axis, x) if j.is_revolute else p + x * j.axis
+                      for j, x in zip(joints, values)]).reshape(-1, 3)
+    return values, np.linalg.norm(moved - (p + v), axis=1) / max(float(np.linalg.norm(v)), 1e-12)

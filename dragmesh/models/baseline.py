@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dragmesh.geometry.joints import Joint
+from dragmesh.geometry.joints import Joint, drag_landing
 from dragmesh.models.prediction import JointPrediction
 
 REVOLUTE, PRISMATIC = "revolute", "prismatic"
@@ -233,8 +233,6 @@ class DragFitJointPredictor:
 
     def predict(self, points, mask, drag_point, drag_vector, joint_type: str | None = None) -> JointPrediction:
         """points (N, 3) model frame; mask (N,) bool; drag (3,), (3,)."""
-        from dragmesh.models.joint_inference import drag_landing
-
         points = np.asarray(points, dtype=np.float64)
         part = points[np.asarray(mask, dtype=bool)]
         p = np.asarray(drag_point, dtype=np.float64)

@@ -41,7 +41,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from dragmesh.geometry.joints import PRISMATIC, REVOLUTE, Joint
+from dragmesh.geometry.joints import PRISMATIC, REVOLUTE, Joint, drag_landing
+from dragmesh.geometry.rotations import axis_angle_matrix
 from dragmesh.models.baseline import face_planes, part_frame, surface_frames, tighter_frame
 from dragmesh.models.prediction import Alternative, JointPrediction
 from dragmesh.physics import Obstacle, line_contacts, sweep, sweeps
@@ -145,33 +146,7 @@ class Candidate:
 
 def yaw_matrix(deg: float) -> np.ndarray:
     """Rotation (3, 3) about +Y by ``deg`` degrees."""
-    c, s = np.cos(np.deg2rad(deg)), np.sin(np.deg2rad(deg))
-    return np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
-
-
-def drag_landing(joints: list[Joint], p: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each joint, the value that best realises the drag (p, v) and the residual |p' - (p + v)|
-    / |v| where that value leaves the point: 0 for a drag the joint can make exactly.
-    Returns (values (K,), residuals (K,))."""
-    values, residuals = np.zeros(len(joints)), np.zeros(len(joints))
-    target = p + v
-    length = max(float(np.linalg.norm(v)), 1e-12)
-    for k, j in enumerate(joints):
-        a = j.axis
-        if j.type == PRISMATIC:
-            values[k] = float(v @ a)
-            moved = p + values[k] * a
-        else:
-            r, r2 = p - j.origin, target - j.origin
-            r_perp, r2_perp = r - (r @ a) * a, r2 - (r2 @ a) * a
-            if np.linalg.norm(r_perp) < 1e-9 or np.linalg.norm(r2_perp) < 1e-9:
-                values[k], moved = 0.0, p
-            else:
-                values[k] = float(np.arctan2(a @ np.cross(r_perp, r2_perp), r_perp @ r2_perp))
-                c, s = np.cos(values[k]), np.sin(values[k])
-                moved = j.origin + (r @ a) * a + c * r_perp + s * np.cross(a, r_perp)
-        residuals[k] = float(np.linalg.norm(moved - target)) / length
-    return values, residuals
+    return axis_angle_matrix(np.array([0.0, 1.0, 0.0]), np.deg2rad(deg))
 
 
 class JointInference:

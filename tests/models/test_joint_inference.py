@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 from dragmesh.commands.demo import DRAGS, example_path
-from dragmesh.geometry.joints import Joint
+from dragmesh.geometry.joints import Joint, drag_landing
 from dragmesh.io import PartMesh, load_mesh
-from dragmesh.models.joint_inference import JointInference, drag_landing
+from dragmesh.models.joint_inference import JointInference
 from dragmesh.pipeline import AnalyticMotionGenerator, DragMesh
 
 DOOR, DRAWER = DRAGS
