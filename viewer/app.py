@@ -10,7 +10,10 @@ carrier. Shift+click (press and release without moving) on a part puts it in the
 group, or takes it out again: a group (a door in loose pieces) moves, shows and exports as one part.
 In hinge mode (H) a click on a part makes its nearest box edge the hinge; in pivot mode (P) a drag in the
 view moves the selected hinge's line, landing on the part's box edges near it. The base (the part the others move
-against, :func:`viewer.session.find_base`) is never grabbed: a press on it says so and orbits.
+against, :func:`viewer.session.find_base`) is never grabbed: a press on it says so and orbits. A
+click on the base, or on a mesh with no parts (one welded surface), finds the part under it
+(:mod:`dragmesh.segment`) and selects it, highlighted, ready to drag; Shift+click on the base adds
+the part found there to the selected part's group (Shift+click on a member takes it out again).
 Left-drag on the background (or with Shift/Ctrl/Alt anywhere) orbits, right or middle drag pans, the
 wheel zooms; while the camera moves a heavy mesh is drawn from lighter stand-ins (:mod:`viewer.lod`).
 
@@ -148,7 +151,7 @@ class ViewerApp:
         self.default_up = options.up  # the up the next opened file gets (the last one chosen)
         self.camera_moving = False
         self.full_frame_ms: float | None = None  # recent full-detail frames (all parts, no cache)
-        self._press_locked = False
+        self._press_locked = None  # the base's hit, while a press on it may become a click
         self._shift_click = False
         self.overlay_text = pyglet.text.Label("", font_name=FONT, font_size=13, color=MUTED, anchor_x="center",
                                               anchor_y="center", multiline=True, width=600, align="center")
@@ -274,7 +277,8 @@ class ViewerApp:
         self.session.set_mesh(mesh)
         self._install_mesh(mesh)
 
-    def _install_mesh(self, mesh) -> None:
+    def _install_parts(self, mesh) -> None:
+        """Picking, drawing and measures of the mesh's parts (after loading, or a part found)."""
         from viewer.picking import Picker
 
         self.picker = Picker(mesh)
@@ -284,6 +288,9 @@ class ViewerApp:
         self._part_vertices = [np.unique(mesh.faces[mesh.face_labels == i]) for i in range(mesh.n_parts)]
         self._part_measures = [part_measures(mesh.vertices[v]) if len(v) else (np.zeros(3), 0.0)
                                for v in self._part_vertices]
+
+    def _install_mesh(self, mesh) -> None:
+        self._install_parts(mesh)
         self._size = float(np.linalg.norm(np.ptp(mesh.vertices, axis=0)))
         self._reset_camera(mesh)
         self.full_frame_ms = None
@@ -295,8 +302,8 @@ class ViewerApp:
         self.record("loaded", path=mesh.source, parts=mesh.part_names, faces=int(len(mesh.faces)),
                     vertices=int(len(mesh.vertices)))
         if mesh.n_parts < 2:
-            self.show_message(f"{name} has a single part, so nothing can move relative to the rest; "
-                              "give part labels with --labels.", error=True)
+            self.show_message(f"{name} has no parts: click on a part to find it (Shift+click adds or removes "
+                              "more), then drag it.")
         else:
             self.show_message(f"Loaded {name}: {mesh.n_parts} parts, {len(mesh.faces):,} triangles. "
                               "Drag a part to move it.")
@@ -482,11 +489,10 @@ class ViewerApp:
             self.show_message("Shift+click a part to move it with the selected part (Shift+drag turns the view).")
             self.refresh_panel()
             return
-        if self.session.is_base(hit.part):
-            self.show_message(f"{self.part_name(hit.part)} is the base: it is fixed and cannot be grouped.", error=True)
-            self.refresh_panel()
-            return
         if self.selected is None or self.session.is_base(self.selected):
+            if self.session.is_base(hit.part) or self.session.mesh.n_parts < 2:
+                self.find_at(hit)
+                return
             self.select(self.session.mover(hit.part))
             self.show_message(f"Selected {self.part_name(self.selected)}. Shift+click other parts to move them with it.")
             self.refresh_panel()
@@ -494,7 +500,11 @@ class ViewerApp:
         part = hit.part
 
         def run():
+            nonlocal part
             self.playing and self.toggle_play()
+            if self.session.is_base(part):  # a piece of the base: find the part there, then add it
+                part = self.session.split_at(part, hit.point)
+                self._install_parts(self.session.mesh)
             self.session.push()
             try:
                 added = self.session.toggle_group(self.selected, part)
@@ -512,6 +522,21 @@ class ViewerApp:
                                   f"({', '.join(names)}); drag to infer the joint.")
             else:
                 self.show_message(f"{self.part_name(part)} moves on its own now.")
+        self._guard(run)
+
+    def find_at(self, hit) -> None:
+        """A click on the base, or on a mesh with no parts: the part found under it
+        (:meth:`Session.split_at`) becomes a part of its own, selected and highlighted, ready to
+        drag. Starts a new undo history."""
+        def run():
+            self.playing and self.toggle_play()
+            label, ms = timed(self.session.split_at, hit.part, hit.point)
+            self._install_parts(self.session.mesh)
+            self.select(label)
+            faces = int((self.session.mesh.face_labels == label).sum())
+            self.record("found", part=label, name=self.part_name(label), point=hit.point, faces=faces, ms=ms)
+            self.show_message(f"Found {self.part_name(label)} ({faces:,} triangles, {ms:.0f} ms): drag it to move it; "
+                              "Shift+click adds or removes pieces.")
         self._guard(run)
 
     def select(self, label: int) -> None:
@@ -946,7 +971,7 @@ class ViewerApp:
 
     def on_mouse_press(self, x, y, button, modifiers) -> None:
         self.press_at, self.moved = (x, y), False
-        self._press_locked = False
+        self._press_locked = None
         # Shift (alone) + a press and release that does not move: group the part (else it orbits).
         self._shift_click = (button == mouse.LEFT and bool(modifiers & key.MOD_SHIFT)
                              and not modifiers & (key.MOD_CTRL | key.MOD_ALT))
@@ -969,13 +994,13 @@ class ViewerApp:
             return
         if button == mouse.LEFT and not orbit_mods:
             hit = self.pick(x, y)
-            if hit is not None and self.session.is_base(hit.part):
+            if hit is not None and (self.session.is_base(hit.part) or self.session.mesh.n_parts < 2):
                 name = self.part_name(hit.part)
-                self._press_locked = True
+                self._press_locked = hit  # a click (no movement) finds the part there on release
                 self.record("locked", part=hit.part, name=name, point=hit.point,
                             screen=self.to_screen(*self.to_camera(x, y)))
-                self.show_message(f"{name}: {BASE_LOCKED} (dragging here turns the view; B makes the "
-                                  "selected part the base).")
+                self.show_message(f"{name}: {BASE_LOCKED} (a click finds the part there; dragging here turns "
+                                  "the view; B makes the selected part the base).")
                 self.refresh_panel()
                 self.mode = "orbit"
                 return
@@ -992,8 +1017,6 @@ class ViewerApp:
                 self.refresh_panel()
                 self.dirty = True
                 return
-            if hit is not None:
-                self.show_message("This mesh is a single part: there is nothing to drag it against.", error=True)
             self.mode = "orbit"
         elif button == mouse.LEFT:
             self.mode = "orbit"
@@ -1080,7 +1103,9 @@ class ViewerApp:
                 self.show_message(f"{self.part_name(label)}'s hinge line runs through ({o[0]:.3g}, {o[1]:.3g}, "
                                   f"{o[2]:.3g}); P or Escape re-plays the drag on it.")
             return
-        if mode == "orbit" and self._press_locked:
+        if mode == "orbit" and self._press_locked is not None:
+            if not self.moved and button == mouse.LEFT:
+                self.find_at(self._press_locked)
             return
         if mode == "orbit" and self._shift_click and not self.moved:
             self.group_at(x, y)

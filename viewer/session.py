@@ -414,6 +414,41 @@ class Session:
         self.carriers = {c: p for c, p in self.carriers.items() if c != self.base and p != self.base}
         self._physics = {}
 
+    # -- parts found on the surface ------------------------------------------------------------
+
+    def split_at(self, label: int, point: np.ndarray) -> int:
+        """Find the part under ``point`` (3,) on part ``label`` (the base, or the mesh's only part:
+        a welded surface with no parts) with :func:`dragmesh.segment.find_part`, and make it a
+        part of its own (``found``, ``found_1``...), at rest with no joint; returns its label. The
+        rest stays ``label``, which becomes the base when there was none. The geometry is the same,
+        the parts are not, so the undo history starts again here.
+
+        Raises:
+            InputError: the point is off the part. NoPartError: nothing separates a part there.
+        """
+        from dragmesh.io.common import unique_names
+        from dragmesh.segment import NoPartError, find_part
+
+        if self.mesh is None or not 0 <= int(label) < self.mesh.n_parts:
+            raise InputError(f"no part with label {label}")
+        mesh, label = self.mesh, int(label)
+        on = np.flatnonzero(mesh.face_labels == label)
+        selection = find_part(mesh.vertices, mesh.faces[on], point, up=mesh.up)
+        if not selection.face_mask.any() or selection.face_mask.all():
+            raise NoPartError("no movable part there: nothing separates a part from the rest")
+        labels = mesh.face_labels.copy()
+        labels[on[selection.face_mask]] = mesh.n_parts
+        names = unique_names(mesh.part_names + ["found"])
+        self.mesh = dataclasses.replace(mesh, face_labels=labels, part_names=names)
+        self.parts.append(PartState())
+        if self.base is None:
+            self.base = label
+        for cache in (self._poses, self._boxes):
+            cache.pop(label, None)
+        self._physics = {}
+        self.history, self.redo_stack, self._cleared_redo = [], [], None
+        return self.mesh.n_parts - 1
+
     def bounds(self, posed: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """(lo (3,), hi (3,)): the box around every part as it is shown (posed) or at rest."""
         mesh = self.mesh
