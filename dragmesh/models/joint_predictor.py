@@ -5,10 +5,9 @@ Type: when ``weights/types.*`` is shipped, the joint type comes from the part-fr
 few dozen points at an arbitrary yaw (``dragmesh eval joints`` has a row for each). KPP-Net's axis
 and pivot are kept, re-oriented for the chosen type, except where a slide is chosen against KPP-Net's
 own belief in a hinge (by the classifier or by the user): its axis is then a hinge's, and the slide
-runs along the part's box axis nearest the drag instead (measured: held-out axis median 3.53° →
-3.50°, mean 18.7° → 18.4°; seen unchanged). And where the classifier's axis head is sure (p >= 0.9)
-that the joint runs along one of the part's own axes, that axis replaces KPP-Net's (measured on the
-seen categories: axis mean 5.19° → 4.38°, under 5° 80.0% → 82.3%; held-out median 2.47° → 2.05°).
+runs along the part's box axis nearest the drag instead. And where the classifier's axis head is
+sure (p >= 0.9) that the joint runs along one of the part's own axes, that axis replaces KPP-Net's.
+``dragmesh eval joints`` measures both choices.
 
 Refinement ("snap"): man-made parts are boxes and plates, so a predicted axis within ``snap_deg``
 of an edge direction of the part's tight box is replaced by that direction, and a revolute pivot
