@@ -8,8 +8,6 @@ connected when they share a merged vertex.
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 # Vertices closer than this fraction of the bounding-box diagonal are the same vertex.
 MERGE_TOLERANCE = 1e-7
@@ -26,6 +24,10 @@ def component_labels(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarra
         face_labels (F,) int64 in [0, P), ordered by decreasing face count (ties: first face), and
         part names ``part_0`` ... ``part_{P-1}``.
     """
+    # scipy loads on first use: `dragmesh --help` and `info` names this module's formats only.
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     merged = merge_vertices_by_position(vertices)[faces]
     n = int(merged.max()) + 1
     # Two edges per triangle are enough to connect its three vertices.
