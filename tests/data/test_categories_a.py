@@ -4,9 +4,9 @@ attached, sizes from CATEGORIES.md, no part swinging through the body, determini
 import numpy as np
 import pytest
 
-from dragmesh.data.categories.assembly import joint_matrix, moved_joint
+from dragmesh.data.categories.assembly import joint_matrix
 from dragmesh.data.generator import build_object
-from dragmesh.geometry.triangles import closest_point_on_triangles
+from object_checks import check_openers_stay_out, check_well_formed, closed_vertices, line_distance
 
 # Outer size of the closed object (x width, y height, z depth), metres: CATEGORIES.md's ranges
 # widened by handles, feet, burners and consoles.
@@ -28,65 +28,17 @@ SEEDS = range(10)
 OPENERS = ("door", "lid", "flap", "drawer", "rack", "detergent", "pedal")
 
 
-def _subtree(obj, i):
-    parents = {int(c): int(p) for c, p in obj.meta.get("parents", {}).items()}
-    out = [i]
-    for c, p in parents.items():
-        if p == i:
-            out += _subtree(obj, c)
-    return out
-
-
-def _closed(obj):
-    """Vertices of every part with all joints back at 0 (children first, then their carriers)."""
-    verts = [p.vertices.copy() for p in obj.parts]
-    joints = [p.joint for p in obj.parts]
-    for i in range(len(obj.parts) - 1, 0, -1):
-        if joints[i] is None or obj.parts[i].value == 0.0:
-            continue
-        T = joint_matrix(joints[i], -obj.parts[i].value)
-        for k in _subtree(obj, i):
-            verts[k] = verts[k] @ T[:3, :3].T + T[:3, 3]
-            if k != i and joints[k] is not None:
-                joints[k] = moved_joint(joints[k], T)
-    return verts
-
-
-def _line_distance(points, joint):
-    d = points - joint.origin
-    return np.linalg.norm(d - np.outer(d @ joint.axis, joint.axis), axis=1)
-
-
 @pytest.mark.parametrize("category", sorted(SIZES))
 def test_objects_are_well_formed(category):
     for seed in SEEDS:
-        obj = build_object(category, seed)
-        assert obj.category == category and obj.parts[0].name == "base" and obj.parts[0].joint is None
-        assert len(obj.movable()) >= 1
-        v, f, labels = obj.to_arrays()
-        assert np.isfinite(v).all() and f.min() >= 0 and f.max() < len(v)
-        names = [p.name for p in obj.parts]
-        assert len(set(names)) == len(names)
-        for i in obj.movable():
-            p = obj.parts[i]
-            assert 0 < len(p.faces) < len(f)
-            j = p.joint
-            assert np.linalg.norm(j.axis) == pytest.approx(1.0)
-            if j.limits is not None:
-                lo, hi = j.limits
-                assert lo < hi and lo - 1e-9 <= p.value <= hi + 1e-9
-            # Grasp points lie on the part (or what it carries).
-            tri = np.concatenate([obj.parts[k].vertices[obj.parts[k].faces] for k in _subtree(obj, i)])
-            assert p.grasp is not None and len(p.grasp)
-            for g in p.grasp:
-                assert np.linalg.norm(closest_point_on_triangles(tri, g) - g) < 0.03, (seed, p.name)
+        check_well_formed(build_object(category, seed), category, seed, grasp_tol=0.03)
 
 
 @pytest.mark.parametrize("category", sorted(SIZES))
 def test_sizes_match_the_category(category):
     for seed in SEEDS:
         obj = build_object(category, seed)
-        v = np.concatenate(_closed(obj))
+        v = np.concatenate(closed_vertices(obj))
         size = v.max(0) - v.min(0)
         assert v[:, 1].min() > -1e-6, (seed, "below the floor")
         for k, (lo, hi) in enumerate(SIZES[category]):
@@ -110,7 +62,7 @@ def test_joints_stay_attached_and_open_outward(category):
             if j.type == "revolute":
                 # The hinge is on the part: the axis line touches it, and the part's points nearest
                 # the hinge barely move over the whole range.
-                dist = _line_distance(v, j)
+                dist = line_distance(v, j)
                 assert dist.min() < 0.02 + 0.05 * diag, (seed, p.name, dist.min())
                 near = dist < dist.min() + 0.005
                 assert np.linalg.norm(moved[near] - v[near], axis=1).max() < 0.02 + 2 * dist.min(), (seed, p.name)
@@ -126,43 +78,9 @@ def test_joints_stay_attached_and_open_outward(category):
                 assert np.linalg.norm(c_open - centre) > np.linalg.norm(c_closed - centre) + 0.005, (seed, p.name)
 
 
-def _winding(points, v, f):
-    """Generalised winding number of a closed (union of closed) mesh at points (P, 3)."""
-    tri = v[f]
-    a, b, c = (tri[None, :, k] - points[:, None] for k in range(3))
-    la, lb, lc = (np.linalg.norm(x, axis=2) for x in (a, b, c))
-    det = np.einsum("pfi,pfi->pf", a, np.cross(b, c))
-    den = (
-        la * lb * lc
-        + np.einsum("pfi,pfi->pf", a, b) * lc
-        + np.einsum("pfi,pfi->pf", b, c) * la
-        + np.einsum("pfi,pfi->pf", c, a) * lb
-    )
-    return 2 * np.arctan2(det, den).sum(1) / (4 * np.pi)
-
-
 @pytest.mark.parametrize("category", sorted(SIZES))
 def test_moving_parts_do_not_pass_through_the_body(category):
-    rng = np.random.default_rng(0)
-    for seed in range(2):
-        obj = build_object(category, seed)
-        bv, bf = obj.parts[0].vertices, obj.parts[0].faces
-        for i in obj.movable():
-            p = obj.parts[i]
-            if not p.name.startswith(OPENERS) or p.joint.limits is None:
-                continue
-            tri = p.vertices[p.faces]
-            area = np.linalg.norm(np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]), axis=1)
-            k = rng.choice(len(tri), 60, p=area / area.sum())
-            u, w = rng.random((2, 60))
-            flip = u + w > 1
-            u[flip], w[flip] = 1 - u[flip], 1 - w[flip]
-            pts = tri[k, 0] + u[:, None] * (tri[k, 1] - tri[k, 0]) + w[:, None] * (tri[k, 2] - tri[k, 0])
-            lo, hi = p.joint.limits
-            for value in (lo, 0.5 * (lo + hi), hi):
-                T = joint_matrix(p.joint, value - p.value)
-                inside = _winding(pts @ T[:3, :3].T + T[:3, 3], bv, bf) > 0.5
-                assert inside.mean() <= 0.02, (seed, p.name, value, inside.mean())
+    check_openers_stay_out(category, range(2), OPENERS)
 
 
 @pytest.mark.parametrize("category", sorted(SIZES))

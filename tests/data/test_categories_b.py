@@ -6,6 +6,7 @@ import pytest
 from dragmesh.data.categories.assembly import joint_matrix
 from dragmesh.data.generator import build_object
 from dragmesh.geometry.triangles import closest_point_on_triangles
+from object_checks import subtree_triangles
 
 CATEGORIES = {
     # name: (smallest, largest) overall size in metres, as CATEGORIES.md describes them
@@ -24,11 +25,6 @@ CATEGORIES = {
     "Suitcase": (0.45, 1.4),  # with the telescopic handle out
 }
 SEEDS = range(12)
-
-
-def _parts_moved_by(obj, i):
-    kids = {int(c) for c, p in obj.meta.get("parents", {}).items() if int(p) == i}
-    return [i, *kids]
 
 
 @pytest.mark.parametrize("category", sorted(CATEGORIES))
@@ -51,7 +47,7 @@ def test_objects_are_well_formed(category):
                 assert j.limits[0] - 1e-9 <= p.value <= j.limits[1] + 1e-9
             # Grasp points are on (or just off) the part a person would drag.
             if p.grasp is not None:
-                tri = np.concatenate([obj.parts[k].vertices[obj.parts[k].faces] for k in _parts_moved_by(obj, i)])
+                tri = subtree_triangles(obj, i)
                 part_diag = np.linalg.norm(tri.reshape(-1, 3).max(0) - tri.reshape(-1, 3).min(0))
                 for g in p.grasp:
                     d = np.linalg.norm(closest_point_on_triangles(tri, g) - g)

@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from dragmesh.data import realism
+from dragmesh.data import generator, realism
 from dragmesh.data.generator import (
     AugmentConfig,
     GeneratorConfig,
@@ -23,6 +23,7 @@ from dragmesh.data.splits import category_id
 from dragmesh.errors import InputError
 from dragmesh.geometry.joints import REVOLUTE
 from dragmesh.sampling import min_masked_points
+from object_checks import subtree
 
 OPS = ("subdivide", "coarsen", "duplicate_faces", "double_sided", "open_holes", "flip_normals",
        "shuffle_order", "unweld", "interpenetrate")
@@ -211,27 +212,10 @@ def test_realistic_is_seeded_and_carries_its_sources():
 SMALL = GeneratorConfig(n_points=256, frames=4)
 
 
-def _old_sample(prep: _Prepared, k: int, config: GeneratorConfig):
-    """The per-sample path as it was before ``AugmentConfig.realism`` existed."""
-    rng = np.random.default_rng([prep.seed, 1 + k])
-    obj = prep.obj
-    i = prep.movable[rng.choice(len(prep.movable), p=prep.weights)]
-    part = obj.parts[i]
-    moving = [i] + prep.descendants(i)
-    joint, value = part.joint, float(part.value)
-    vertices = prep.vertices
-    grasp = None if part.grasp is None else np.asarray(part.grasp, dtype=np.float64).reshape(-1, 3)
-    if prep.repose and joint.limits is not None and rng.random() < config.augment.p_repose:
-        lo, hi = joint.limits
-        new = float(rng.uniform(lo, hi))
-        T = joint.transform(new - value)
-        vertices = vertices.copy()
-        for m in moving:
-            a, b = prep.vstart[m], prep.vstart[m + 1]
-            vertices[a:b] = vertices[a:b] @ T[:3, :3].T + T[:3, 3]
-        if grasp is not None:
-            grasp = grasp @ T[:3, :3].T + T[:3, 3]
-        value = new
+def _pre_realism_augment(vertices, faces, face_labels, moving, joint, value, grasp, rng, config, category="",
+                         seed=-1, part_index=-1, part_name=""):
+    """``augmented_sample`` as it was before ``AugmentConfig.realism`` existed: the one step of the
+    per-sample path that realism changed (the hashes recorded below pin the steps before it)."""
     lo, hi = vertices.min(axis=0), vertices.max(axis=0)
     M, up, scale = random_similarity(rng, float((hi - lo).max()), config.augment)
     vertices = vertices @ M[:3, :3].T + M[:3, 3]
@@ -240,9 +224,9 @@ def _old_sample(prep: _Prepared, k: int, config: GeneratorConfig):
         grasp = grasp @ M[:3, :3].T + M[:3, 3]
     if joint.type != REVOLUTE:
         value *= scale
-    return make_sample(vertices, prep.faces, prep.labels, np.asarray(moving), joint, value, grasp, up, rng,
-                       config.n_points, config.frames, drag=config.drag, category=prep.category,
-                       category_id=category_id(prep.category), seed=prep.seed, part_index=i, part_name=part.name)
+    return make_sample(vertices, faces, face_labels, moving, joint, value, grasp, up, rng, config.n_points,
+                       config.frames, drag=config.drag, category=category, category_id=category_id(category),
+                       seed=seed, part_index=part_index, part_name=part_name)
 
 
 def _same(a, b):
@@ -253,21 +237,34 @@ def _same(a, b):
 
 @pytest.mark.parametrize("category,seed", [("StorageFurniture", 3), ("Microwave", 5), ("Lamp", 5),
                                            ("Scissors", 2), ("Keyboard", 1), ("Bucket", 7)])
-def test_default_samples_are_unchanged(category, seed):
+def test_default_samples_are_unchanged(category, seed, monkeypatch):
     prep = _Prepared(build_object(category, seed), seed)
     explicit = replace(SMALL, augment=AugmentConfig(realism=0.0))
     assert SMALL.augment.realism == 0.0
+    default = [_sample_prepared(prep, k, SMALL) for k in range(4)]
+    given = [_sample_prepared(prep, k, explicit) for k in range(4)]
+    old = []
+
+    def pre_realism(*args, **kwargs):
+        old.append(_pre_realism_augment(*args, **kwargs))
+        return old[-1]
+
+    monkeypatch.setattr(generator, "augmented_sample", pre_realism)
     for k in range(4):
-        old = _old_sample(prep, k, SMALL)
-        _same(_sample_prepared(prep, k, SMALL), old)
-        _same(_sample_prepared(prep, k, explicit), old)
+        _sample_prepared(prep, k, SMALL)
+    assert len(old) == 4  # the per-sample path still ends in augmented_sample: the comparison is real
+    for k in range(4):
+        _same(default[k], old[k])
+        _same(given[k], old[k])
 
 
 def test_default_samples_match_hashes_recorded_before_realism():
     """Sample hashes recorded with the generator as it was before ``realism`` existed. A deliberate
-    change of these two builders (or of make_sample) changes them too: then re-record them.
+    change of these builders (or of make_sample) changes them too: then re-record them.
     Re-recorded when ``Joint.dual_quaternions`` and ``Joint.drag_value`` moved from
-    torch to NumPy (the same formulas; values equal to 2e-15, so only the last bits moved)."""
+    torch to NumPy (the same formulas; values equal to 2e-15, so only the last bits moved). The
+    last five were recorded from a frozen copy of that generator's per-sample path, which the
+    test above then compared against; they pin the path's part before ``augmented_sample``."""
 
     def digest(samples):
         h = hashlib.sha1()
@@ -278,6 +275,11 @@ def test_default_samples_match_hashes_recorded_before_realism():
 
     assert digest(object_samples("StorageFurniture", 3, 4, SMALL)) == "d4be9f5e39b2cc6c"
     assert digest(object_samples("Door", 11, 4, SMALL)) == "51e750a6dcc4c5b3"
+    assert digest(object_samples("Microwave", 5, 4, SMALL)) == "67c6adb573f3f9d8"
+    assert digest(object_samples("Lamp", 5, 4, SMALL)) == "ab6af078c814c971"
+    assert digest(object_samples("Scissors", 2, 4, SMALL)) == "aad498e7a7f67a43"
+    assert digest(object_samples("Keyboard", 1, 4, SMALL)) == "9339182767aa5c2d"
+    assert digest(object_samples("Bucket", 7, 4, SMALL)) == "544b5f82dc938bc0"
 
 
 def test_default_never_calls_realistic(monkeypatch):
@@ -303,16 +305,7 @@ def test_realistic_samples_are_valid(category):
         assert s.face_labels.shape == (len(s.faces),) and s.faces.max() < len(s.vertices)
         # The moving faces are exactly the dragged part's labels (and they were not cut away).
         obj = build_object(category, 4)
-        parents = {int(c): int(p) for c, p in obj.meta.get("parents", {}).items()}
-
-        def carried(i):
-            out = {i}
-            for c, p in parents.items():
-                if p == i:
-                    out |= carried(c)
-            return out
-
-        np.testing.assert_array_equal(s.moving_faces, np.isin(s.face_labels, list(carried(s.part_index))))
+        np.testing.assert_array_equal(s.moving_faces, np.isin(s.face_labels, subtree(obj, s.part_index)))
 
 
 def test_realism_with_a_face_mask():

@@ -7,7 +7,7 @@ import pytest
 
 from dragmesh.data.categories.assembly import joint_matrix
 from dragmesh.data.generator import build_object, object_sample
-from dragmesh.geometry.triangles import closest_point_on_triangles
+from object_checks import check_well_formed, line_distance, parents, posed, share_inside, surface_points
 
 # Largest extent of the object at rest, metres (real sizes, widened by open parts and handles).
 SIZES = {
@@ -30,86 +30,32 @@ SEEDS = range(10)
 CONTROLS = ("button", "knob", "switch", "shutter", "mode_dial", "power_button", "alarm_button")
 
 
-def _parents(obj):
-    return {int(c): int(p) for c, p in obj.meta.get("parents", {}).items()}
-
-
-def _subtree(obj, i):
-    par = _parents(obj)
-    out = [i]
-    for c, p in par.items():
-        if p == i:
-            out += _subtree(obj, c)
-    return out
-
-
 def _range(joint):
     if joint.limits is not None:
         return joint.limits
     return (0.0, 2 * np.pi / 3) if joint.type == "revolute" else (0.0, 0.05)
 
 
-def _line_distance(points, joint):
-    d = points - joint.origin
-    return np.linalg.norm(d - np.outer(d @ joint.axis, joint.axis), axis=1)
-
-
 def _surface(v, f, n=1500, seed=0):
     """Area-weighted points (n, 3) on a mesh and its vertices (a line through a face's middle is far
     from the face's corners)."""
-    rng = np.random.default_rng(seed)
-    tri = v[f]
-    area = np.linalg.norm(np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]), axis=1) + 1e-15
-    k = rng.choice(len(tri), n, p=area / area.sum())
-    u, w = rng.random((2, n))
-    flip = u + w > 1
-    u[flip], w[flip] = 1 - u[flip], 1 - w[flip]
-    pts = tri[k, 0] + u[:, None] * (tri[k, 1] - tri[k, 0]) + w[:, None] * (tri[k, 2] - tri[k, 0])
-    return np.concatenate([v, pts])
-
-
-def _winding(points, v, f):
-    """Generalised winding number of a union of closed meshes at points (P, 3)."""
-    tri = v[f]
-    a, b, c = (tri[None, :, k] - points[:, None] for k in range(3))
-    la, lb, lc = (np.linalg.norm(x, axis=2) for x in (a, b, c))
-    det = np.einsum("pfi,pfi->pf", a, np.cross(b, c))
-    den = (
-        la * lb * lc
-        + np.einsum("pfi,pfi->pf", a, b) * lc
-        + np.einsum("pfi,pfi->pf", b, c) * la
-        + np.einsum("pfi,pfi->pf", c, a) * lb
-    )
-    return 2 * np.arctan2(det, den).sum(1) / (4 * np.pi)
+    return np.concatenate([v, surface_points(v, f, n, np.random.default_rng(seed))])
 
 
 @pytest.mark.parametrize("category", CATEGORIES)
 def test_objects_are_well_formed(category):
     for seed in SEEDS:
         obj = build_object(category, seed)
-        assert obj.category == category and obj.parts[0].name == "base" and obj.parts[0].joint is None
-        assert len(obj.movable()) >= 1
-        v, f, labels = obj.to_arrays()
-        assert np.isfinite(v).all() and f.min() >= 0 and f.max() < len(v)
+        _, f = check_well_formed(obj, category, seed, grasp_tol=0.02)
         assert 100 <= len(f) <= 30000, (seed, len(f))
-        names = [p.name for p in obj.parts]
-        assert len(set(names)) == len(names)
-        for c, p in _parents(obj).items():
+        for c, p in parents(obj).items():
             assert 0 < p < c < len(obj.parts) and obj.parts[p].joint is not None
         for i in obj.movable():
             p = obj.parts[i]
-            assert 0 < len(p.faces)
             j = p.joint
-            assert np.linalg.norm(j.axis) == pytest.approx(1.0)
             if j.limits is not None:
                 lo, hi = j.limits
-                assert lo < hi and lo - 1e-9 <= p.value <= hi + 1e-9, (seed, p.name)
                 assert hi - lo <= (2 * np.pi + 1e-9 if j.type == "revolute" else 0.5), (seed, p.name)
-            # Grasp points lie on the part (or on what it carries).
-            tri = np.concatenate([obj.parts[k].vertices[obj.parts[k].faces] for k in _subtree(obj, i)])
-            assert p.grasp is not None and len(p.grasp), (seed, p.name)
-            for g in p.grasp:
-                assert np.linalg.norm(closest_point_on_triangles(tri, g) - g) < 0.02, (seed, p.name, g)
 
 
 @pytest.mark.parametrize("category", CATEGORIES)
@@ -129,7 +75,7 @@ def test_joints_stay_attached(category):
     its carrier; a carried part's joint sits on its carrier, wherever the carrier is posed."""
     for seed in SEEDS:
         obj = build_object(category, seed)
-        par = _parents(obj)
+        par = parents(obj)
         for i in obj.movable():
             p = obj.parts[i]
             j = p.joint
@@ -142,7 +88,7 @@ def test_joints_stay_attached(category):
                 T = joint_matrix(j, target - p.value)
                 moved = v @ T[:3, :3].T + T[:3, 3]
                 if j.type == "revolute":
-                    dist = _line_distance(v, j)
+                    dist = line_distance(v, j)
                     ring = np.linalg.norm(np.cross(v.mean(0) - j.origin, j.axis)) < 0.05 * diag
                     assert dist.min() < 0.005 + 0.05 * diag or ring, (seed, p.name, dist.min())
                     if not ring and not p.name.startswith(CONTROLS):
@@ -164,7 +110,7 @@ def test_joints_stay_attached(category):
                 ), (seed, p.name)
             if i in par:
                 c_diag = np.linalg.norm(np.ptp(carrier, axis=0))
-                assert _line_distance(carrier, j).min() < 0.01 + 0.05 * c_diag, (seed, p.name, obj.parts[par[i]].name)
+                assert line_distance(carrier, j).min() < 0.01 + 0.05 * c_diag, (seed, p.name, obj.parts[par[i]].name)
 
 
 @pytest.mark.parametrize("category", CATEGORIES)
@@ -184,18 +130,11 @@ def test_moving_parts_do_not_pass_through_the_body(category):
                 or np.linalg.norm(np.ptp(p.vertices, axis=0)) < 0.02
             ):
                 continue
-            tri = p.vertices[p.faces]
-            area = np.linalg.norm(np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]), axis=1)
-            k = rng.choice(len(tri), 80, p=area / area.sum())
-            u, w = rng.random((2, 80))
-            flip = u + w > 1
-            u[flip], w[flip] = 1 - u[flip], 1 - w[flip]
-            pts = tri[k, 0] + u[:, None] * (tri[k, 1] - tri[k, 0]) + w[:, None] * (tri[k, 2] - tri[k, 0])
-            rest = (_winding(pts, bv, bf) > 0.5).mean()
+            pts = surface_points(p.vertices, p.faces, 80, rng)
+            rest = share_inside(pts, bv, bf)
             lo, hi = _range(p.joint)
             for value in (lo, 0.5 * (lo + hi), hi):
-                T = joint_matrix(p.joint, value - p.value)
-                inside = (_winding(pts @ T[:3, :3].T + T[:3, 3], bv, bf) > 0.5).mean()
+                inside = share_inside(posed(pts, p.joint, value - p.value), bv, bf)
                 assert inside <= rest + 0.03, (seed, p.name, value, rest, inside)
 
 
@@ -232,7 +171,7 @@ def test_kinematic_trees():
     seen = set()
     for seed in range(30):
         obj = build_object("Chair", seed)
-        par = _parents(obj)
+        par = parents(obj)
         (lift,), (seat,) = _by_name(obj, "gas_lift"), _by_name(obj, "seat")
         assert par[seat] == lift and lift not in par
         assert obj.parts[lift].joint.type == "prismatic" and obj.parts[lift].joint.axis[1] > 0.999
@@ -244,7 +183,7 @@ def test_kinematic_trees():
     assert {"backrestrevolute", "armprismatic", "armrevolute"} <= seen
     for seed in range(20):
         obj = build_object("Lamp", seed)
-        par = _parents(obj)
+        par = parents(obj)
         (lower,), (head,) = _by_name(obj, "arm_lower"), _by_name(obj, "head")
         upper = _by_name(obj, "arm_upper")
         if upper:
@@ -254,12 +193,12 @@ def test_kinematic_trees():
         for i in [lower, head] + upper:
             assert abs(obj.parts[i].joint.axis[1]) < 1e-9  # horizontal hinges (turned with a turret)
         obj = build_object("Fan", seed)
-        par = _parents(obj)
+        par = parents(obj)
         (neck,), (head,), (blades,) = _by_name(obj, "neck"), _by_name(obj, "head"), _by_name(obj, "blades")
         assert par[blades] == head and par[head] == neck
         assert obj.parts[blades].joint.limits is None and abs(obj.parts[neck].joint.axis[1]) > 0.999
         obj = build_object("Cart", seed)
-        par = _parents(obj)
+        par = parents(obj)
         for i in _by_name(obj, "caster"):
             if obj.parts[i].name.endswith("_wheel") and i in par:
                 assert obj.parts[par[i]].name.endswith("_fork")
@@ -271,7 +210,7 @@ def test_axes_of_the_real_mechanisms():
         obj = build_object("Globe", seed)
         (g,) = _by_name(obj, "globe")
         a = obj.parts[g].joint.axis
-        m = _parents(obj).get(g)
+        m = parents(obj).get(g)
         if m is not None:  # the meridian carrying the sphere may be turned: its closed pose
             a = joint_matrix(obj.parts[m].joint, -obj.parts[m].value)[:3, :3] @ a
         assert np.degrees(np.arccos(abs(a[1]))) == pytest.approx(23.5, abs=1e-6)
@@ -281,7 +220,7 @@ def test_axes_of_the_real_mechanisms():
         j0 = obj.parts[hands[0]].joint
         for i in hands:
             j = obj.parts[i].joint
-            assert abs(j.axis @ j0.axis) > 0.999999 and _line_distance(j.origin[None], j0)[0] < 1e-9
+            assert abs(j.axis @ j0.axis) > 0.999999 and line_distance(j.origin[None], j0)[0] < 1e-9
             assert j.limits is None
         obj = build_object("Eyeglasses", seed)
         temples = _by_name(obj, "temple")
