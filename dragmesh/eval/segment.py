@@ -11,13 +11,18 @@ part and the parts it carries).
 Figures per group (seen / held-out categories):
 
 - **segment**: per-vertex IoU of the part found under the sample's (person-like) drag point,
-  median and share >= 0.8; share of clicks answered "no part" or off the mesh; ms p50.
+  median and share >= 0.8; share of clicks answered "no part" or off the mesh; ms p50; beside it
+  the IoU median and share >= 0.8 of the hand rule choosing among the same cuts (no ranker:
+  :func:`dragmesh.segment.find.choose`).
 - **joints** (unless ``--no-joints``): the shipped joint inference through
   :meth:`~dragmesh.pipeline.DragMesh.articulate` on the welded mesh (analytic motion: this is about
   the joint), once with no part given (found as above) and once with the true part: type %, axis
   median / mean (deg), pivot median (% of the diagonal, revolute; the distance between the hinge
   lines at the part, :func:`~dragmesh.eval.metrics.hinge_offset`). A click with no part found counts
   as a wrong type and a 90° axis.
+
+``--mesh loose`` measures the same on the generator's meshes as they are (every part its own loose
+pieces, the base several boxes), the truth the moving faces' vertices.
 """
 
 from __future__ import annotations
@@ -64,23 +69,33 @@ def _joint_errors(result, sample) -> dict:
 MISSED = {"type_ok": False, "axis_deg": 90.0, "pivot": 1.0}
 
 
-def evaluate_sample(sample, pipeline=None) -> dict:
+def loose_case(sample):
+    """(vertices, faces, truth (V,) bool) of a benchmark sample's mesh as the generator made it: every
+    part its own loose pieces, the truth the vertices of the moving faces."""
+    truth = np.zeros(len(sample.vertices), dtype=bool)
+    truth[sample.faces[sample.moving_faces].ravel()] = True
+    return sample.vertices, sample.faces, truth
+
+
+def evaluate_sample(sample, pipeline=None, mesh: str = "welded") -> dict:
     """One record: the found part's IoU (0 when none was found) and, with a pipeline, the joint errors
-    with the part found and with the true part."""
+    with the part found and with the true part; ``mesh`` "welded" (re-made) or "loose" (as made)."""
     from dragmesh.errors import InputError
     from dragmesh.io import PartMesh
-    from dragmesh.segment import find_part
+    from dragmesh.segment import find_part, find_part_ranked
 
-    vertices, faces, truth = welded_case(sample)
-    start = time.perf_counter()
-    try:
-        found = find_part(vertices, faces, sample.drag_point_mesh, up=sample.up).vertex_mask
-        status = "found"
-    except InputError as exc:
-        found, status = np.zeros(len(vertices), dtype=bool), "off mesh" if "from the mesh" in str(exc) else "no part"
-    ms = (time.perf_counter() - start) * 1e3
-    record = {"category": sample.category, "iou": float((found & truth).sum() / max((found | truth).sum(), 1)),
-              "status": status, "ms": ms, "truth_share": float(truth.mean())}
+    vertices, faces, truth = welded_case(sample) if mesh == "welded" else loose_case(sample)
+    record = {"category": sample.category, "truth_share": float(truth.mean())}
+    for key, finder in (("", find_part_ranked), ("rule_", find_part)):
+        start = time.perf_counter()
+        try:
+            found = finder(vertices, faces, sample.drag_point_mesh, up=sample.up).vertex_mask
+            status = "found"
+        except InputError as exc:
+            found = np.zeros(len(vertices), dtype=bool)
+            status = "off mesh" if "from the mesh" in str(exc) else "no part"
+        record.update({key + "iou": float((found & truth).sum() / max((found | truth).sum(), 1)), key + "status": status,
+                       key + "ms": (time.perf_counter() - start) * 1e3})
     if pipeline is None:
         return record
     true_faces = truth[faces].sum(axis=1) >= 2
@@ -99,12 +114,15 @@ def table(records: list[dict]) -> dict:
     if not records:
         return {"n": 0}
     iou = np.array([r["iou"] for r in records])
+    rule = np.array([r["rule_iou"] for r in records])
     out = {
         "n": len(records),
         "iou_median": float(np.median(iou)),
         "iou_at_least_0.8": 100 * float(np.mean(iou >= 0.8)),
         "no_part": 100 * float(np.mean([r["status"] != "found" for r in records])),
         "ms_p50": float(np.percentile([r["ms"] for r in records], 50)),
+        "rule_iou_median": float(np.median(rule)),
+        "rule_iou_at_least_0.8": 100 * float(np.mean(rule >= 0.8)),
     }
     for key in ("joint_found", "joint_true"):
         if key in records[0]:
@@ -122,12 +140,14 @@ def table(records: list[dict]) -> dict:
 
 def format_tables(result: dict, per_category: dict | None = None) -> str:
     """Markdown: the segment table, then the joint table (found part beside true part)."""
-    lines = ["| categories | n | IoU median | IoU >= 0.8 % | no part % | ms p50 |", "|---|---|---|---|---|---|"]
+    lines = ["| categories | n | IoU median | IoU >= 0.8 % | no part % | ms p50 | rule: IoU median | rule: >= 0.8 % |",
+             "|---|---|---|---|---|---|---|---|"]
     for group in GROUPS:
         t = result[group]
         if t.get("n"):
             lines.append(f"| {group} | {t['n']} | {t['iou_median']:.3f} | {t['iou_at_least_0.8']:.1f} | "
-                         f"{t['no_part']:.1f} | {t['ms_p50']:.0f} |")
+                         f"{t['no_part']:.1f} | {t['ms_p50']:.0f} | {t['rule_iou_median']:.3f} | "
+                         f"{t['rule_iou_at_least_0.8']:.1f} |")
     if any("joint_found" in result[g] for g in GROUPS if result[g].get("n")):
         lines += ["", "| part / categories | n | type% | axis med° | axis mean° | pivot med% |", "|---|---|---|---|---|---|"]
         for key, label in (("joint_found", "found"), ("joint_true", "true")):
@@ -149,6 +169,9 @@ def add_arguments(p) -> None:
                    help="benchmark split: original (24 categories, default) or world (every category)")
     p.add_argument("--per-category", type=int, default=None, metavar="N",
                    help="only the first N samples of each category (default: all of them)")
+    p.add_argument("--mesh", choices=("welded", "loose"), default="welded",
+                   help="welded: each object re-made as one welded surface (default); loose: the generator's "
+                   "meshes as they are, every part its own loose pieces")
     p.add_argument("--no-joints", action="store_true", help="segmentation only (no joint inference)")
     p.add_argument("--categories", action="store_true", help="also print the per-category table")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
@@ -180,13 +203,13 @@ def main(args) -> int:
     config = GeneratorConfig(n_points=spec.n_points, frames=spec.frames, keep_mesh=True)
     records = []
     for name, seed in tqdm(entries, desc="eval segment", unit="sample", disable=args.json):
-        record = evaluate_sample(object_sample(name, seed, config), pipeline)
+        record = evaluate_sample(object_sample(name, seed, config), pipeline, args.mesh)
         record["group"] = "held_out" if spec.is_held_out(name) else "seen"
         records.append(record)
     result = {g: table([r for r in records if r["group"] == g]) for g in GROUPS}
     per_category = {c: table([r for r in records if r["category"] == c]) for c in dict.fromkeys(r["category"] for r in records)}
     if args.json:
-        print(json.dumps({**result, "per_category": per_category, "split": args.split,
+        print(json.dumps({**result, "per_category": per_category, "split": args.split, "mesh": args.mesh,
                           "per_category_limit": args.per_category}))
     else:
         print(format_tables(result, per_category if args.categories else None))

@@ -27,8 +27,8 @@ class RankerConfig:
     """features: K inputs per cut; hidden: width of the hidden layers; layers: hidden layers."""
 
     features: int = 12
-    hidden: int = 32
-    layers: int = 2
+    hidden: int = 16
+    layers: int = 1
 
 
 class CutRanker(nn.Module):

@@ -1,9 +1,10 @@
 """Parts from any mesh: the movable part under a click, on a mesh whose file names no parts.
 
-``find.py`` finds the part (folds, a graph cut; no models); ``welded.py`` re-makes meshes the way
-scans and image-to-3D models arrive (one welded surface) and carries their true parts over, to
-measure it. This module is the file-level entry: labels in the file's own vertex order, written
-whole or not at all.
+``find.py`` finds the part (fold-weighted graph cuts round the click, the shipped ranker picking
+among them: :mod:`dragmesh.models.segmenter`); ``welded.py`` re-makes meshes the way scans and
+image-to-3D models arrive (one welded surface) and carries their true parts over, to measure it.
+This module is the file-level entry: labels in the file's own vertex order, written whole or not
+at all.
 """
 
 from __future__ import annotations
@@ -19,10 +20,35 @@ from dragmesh.io import PartMesh, build_part_mesh
 from dragmesh.segment.find import NoPartError, PartSelection, find_part
 
 __all__ = ["NoPartError", "PartSelection", "find_part", "FileSegmentation", "segment_file", "write_labels",
-           "LABEL_SUFFIXES"]
+           "LABEL_SUFFIXES", "shipped_ranker", "find_part_ranked"]
 
 # Label files the command writes: NumPy's .npy, or text with one number per line.
 LABEL_SUFFIXES = (".npy", ".txt")
+
+
+_RANKERS: dict[str, object] = {}
+
+
+def shipped_ranker(weights_dir: str | os.PathLike | None = None):
+    """The cut ranker's score function, ``(C, K) features -> (C,) scores``, from
+    ``weights_dir/segment/ranker.*`` (default: the shipped weights), loaded once per folder.
+
+    Raises:
+        WeightsError: missing or corrupted weights (one line).
+    """
+    key = str(weights_dir)
+    if key not in _RANKERS:
+        from dragmesh.models.segmenter import load_ranker
+
+        _RANKERS[key] = load_ranker(weights_dir).score
+    return _RANKERS[key]
+
+
+def find_part_ranked(vertices: np.ndarray, faces: np.ndarray, point, up=None, base_vertices=None,
+                     weights_dir: str | os.PathLike | None = None) -> PartSelection:
+    """:func:`find_part` with the shipped ranker choosing among the cuts: what the command, the
+    pipeline and the viewer use."""
+    return find_part(vertices, faces, point, up=up, base_vertices=base_vertices, ranker=shipped_ranker(weights_dir))
 
 
 @dataclass
@@ -41,12 +67,15 @@ class FileSegmentation:
     selection: PartSelection
 
 
-def segment_file(path: str | os.PathLike, point, up=(0.0, 1.0, 0.0)) -> FileSegmentation:
-    """Find the movable part under ``point`` (3,) on the mesh file at ``path``.
+def segment_file(path: str | os.PathLike, point, up=(0.0, 1.0, 0.0),
+                 weights_dir: str | os.PathLike | None = None) -> FileSegmentation:
+    """Find the movable part under ``point`` (3,) on the mesh file at ``path`` (the ranker from
+    ``weights_dir``, default the shipped one).
 
     Raises:
         MeshError: the file is missing, of an unknown format or corrupt.
         InputError: the point is off the mesh. NoPartError: no part to find there.
+        WeightsError: the ranker's weights are missing or corrupted.
     """
     from dragmesh.io.load import _LOADERS
     from dragmesh.normalize import unit_up
@@ -59,7 +88,7 @@ def segment_file(path: str | os.PathLike, point, up=(0.0, 1.0, 0.0)) -> FileSegm
         raise MeshError(f"unsupported mesh format '{path.suffix}': {path}; supported: {', '.join(_LOADERS)}")
     raw = loader(path)
     mesh = build_part_mesh(raw, source=str(path), up=unit_up(up))
-    selection = find_part(mesh.vertices, mesh.faces, point, up=mesh.up)
+    selection = find_part_ranked(mesh.vertices, mesh.faces, point, up=mesh.up, weights_dir=weights_dir)
     # build_part_mesh keeps the vertices faces use, in file order: scatter back through them.
     kept = np.unique(raw.faces)
     labels = np.zeros(len(raw.vertices), dtype=np.int64)

@@ -62,7 +62,8 @@ SOURCE_RADII = (0.01, 0.03, 0.08, 0.2)
 SMOOTH_REACH = 3.0
 # Times the best cut is grown by the smooth surface just outside it and cut again.
 EXPANSIONS = 2
-# A cut whose cost per length of boundary is under this runs along folds (1: across flat surface).
+# Without a ranker: a cut whose cost per length of boundary is under this runs along folds (1:
+# across flat surface), and the largest such cut is the part.
 RATIO = 0.06
 # A part rides on a piece it touches that is this many times its area.
 CARRIER = 2.0
@@ -80,7 +81,7 @@ class NoPartError(InputError):
 
 @dataclass
 class SurfaceGraph:
-    """A mesh as the cut sees it: unique positions joined by edges (mesh edges and contacts).
+    """A mesh as the cut sees it: unique positions joined by the mesh's edges.
 
     Attributes:
         merged: (V,) index of each input vertex's unique position.
@@ -167,8 +168,9 @@ def _smooth_region(seeds: np.ndarray, edges: np.ndarray, turning: np.ndarray, po
     return np.isin(label, np.unique(label[seeds & near]))
 
 
-def _far_region(points: np.ndarray, used: np.ndarray, click: np.ndarray, up, diagonal: float) -> np.ndarray:
-    """(V,) bool: what is surely base: the far end of the object from the click, and its bottom."""
+def surely_base(points: np.ndarray, used: np.ndarray, click: np.ndarray, up, diagonal: float) -> np.ndarray:
+    """(V,) bool: what is surely base: the far end of the object from the ``click`` (3,) and, with
+    ``up`` (3,), its bottom. points (V, 3), used (V,) bool."""
     distance = np.where(used, np.linalg.norm(points - click, axis=1), -np.inf)
     far = distance >= FAR * distance.max()
     if up is not None:
@@ -220,7 +222,9 @@ def surface_graph(vertices: np.ndarray, faces: np.ndarray) -> SurfaceGraph:
     return SurfaceGraph(merged, points, mfaces, used, area, piece, edges, length, turning, cost, diagonal)
 
 
-# What the ranker reads of a cut, in this order.
+# What the ranker reads of a cut, in this order; each clipped to +-FEATURE_LIMIT (a cut of almost
+# no area would otherwise read as an infinitely long boundary).
+FEATURE_LIMIT = 1e4
 FEATURES = ("ratio", "log_ratio_over_best", "area_share", "log_size_over_smallest", "stage", "compactness",
             "concave_share", "convex_share", "extent", "height", "click_offset", "source_share")
 
@@ -300,7 +304,7 @@ def candidate_cuts(graph: SurfaceGraph, seed: int, sink: np.ndarray, up=None) ->
     for side, f in raw:
         f[1] = float(np.log(max(f[0], 1e-6) / best_ratio))
         f[3] = float(np.log(f[3] / smallest))
-        out.append(Candidate(side, np.asarray(f, dtype=np.float32)))
+        out.append(Candidate(side, np.clip(np.asarray(f, dtype=np.float64), -FEATURE_LIMIT, FEATURE_LIMIT).astype(np.float32)))
     return out
 
 
@@ -363,7 +367,7 @@ def find_part(vertices: np.ndarray, faces: np.ndarray, point, up=None,
             raise InputError(f"base mask must have one value per vertex ({len(vertices)}), got {base_vertices.shape}")
     graph = surface_graph(vertices, faces)
     seed, p = click_seed(graph, vertices, faces, point)
-    sink = _far_region(graph.points, graph.used, p, up, graph.diagonal)
+    sink = surely_base(graph.points, graph.used, p, up, graph.diagonal)
     if base_vertices is not None:
         sink[graph.merged[base_vertices]] = True
     if sink[seed]:

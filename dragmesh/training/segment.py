@@ -30,7 +30,7 @@ import numpy as np
 CHUNK = 20
 TEMPERATURE = 0.05
 VAL_SHARE = 0.2
-STEPS = 1500
+STEPS = 500
 LR = 3e-3
 STREAM_SEED = 13
 
@@ -39,7 +39,7 @@ def case_rows(sample, index: int):
     """(features (C, K), IoUs (C,), rule pick) of one sample's click on its welded re-make, or None
     when the click finds nothing to cut (off the welded surface, on the base)."""
     from dragmesh.errors import InputError
-    from dragmesh.segment.find import _far_region, candidate_cuts, choose, click_seed, surface_graph
+    from dragmesh.segment.find import candidate_cuts, choose, click_seed, surely_base, surface_graph
     from dragmesh.segment.welded import transfer_vertex_values, weld_remesh
 
     rng = np.random.default_rng([STREAM_SEED, index])
@@ -51,7 +51,7 @@ def case_rows(sample, index: int):
         seed, point = click_seed(graph, vertices, faces, sample.drag_point_mesh)
     except InputError:
         return None
-    sink = _far_region(graph.points, graph.used, point, sample.up, graph.diagonal)
+    sink = surely_base(graph.points, graph.used, point, sample.up, graph.diagonal)
     if sink[seed]:
         return None
     cuts = candidate_cuts(graph, seed, sink, sample.up)
@@ -98,8 +98,13 @@ def generate_chunks(out: Path, cases: int, budget: float) -> None:
 
 def load_chunks(out: Path) -> dict:
     files = sorted(out.glob("cases_*.npz"))
+    from dragmesh.segment.find import FEATURE_LIMIT
+
     parts = [dict(np.load(f)) for f in files]
-    return {k: np.concatenate([p[k] for p in parts]) for k in ("features", "ious", "case", "rule")}
+    data = {k: np.concatenate([p[k] for p in parts]) for k in ("features", "ious", "case", "rule")}
+    data["features"] = np.clip(np.nan_to_num(data["features"], posinf=FEATURE_LIMIT, neginf=-FEATURE_LIMIT),
+                               -FEATURE_LIMIT, FEATURE_LIMIT)
+    return data
 
 
 def picks(scores: np.ndarray, case: np.ndarray, ious: np.ndarray) -> np.ndarray:
