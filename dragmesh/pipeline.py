@@ -473,7 +473,6 @@ class DragMesh:
             generator = generator or default_generator
         self.predictor = predictor
         self.generator = generator
-        self.weights_dir = weights_dir  # also the part finder's ranker (weights/segment/)
         self.n_points = int(n_points or getattr(predictor, "n_points", DEFAULT_POINTS))
         # The motion generator reads a prefix of the points (a prefix of an i.i.d. sample is one).
         self.generator_points = min(self.n_points, int(getattr(generator, "n_points", self.n_points) or self.n_points))
@@ -657,11 +656,12 @@ class DragMesh:
             found_vertices=found,
         )
 
-    def _find_part(self, mesh: PartMesh, drag_point: Any) -> tuple[np.ndarray, np.ndarray]:
+    @staticmethod
+    def _find_part(mesh: PartMesh, drag_point: Any) -> tuple[np.ndarray, np.ndarray]:
         """The part under the drag point: (face mask (F,) bool, its vertex indices (K,))."""
-        from dragmesh.segment import NoPartError, find_part_ranked
+        from dragmesh.segment import NoPartError, find_part
 
-        selection = find_part_ranked(mesh.vertices, mesh.faces, drag_point, up=mesh.up, weights_dir=self.weights_dir)
+        selection = find_part(mesh.vertices, mesh.faces, drag_point, up=mesh.up)
         if not selection.face_mask.any() or selection.face_mask.all():
             raise NoPartError("no movable part at the drag point: the surface found there is "
                               + ("empty" if not selection.face_mask.any() else "the whole object"))

@@ -139,3 +139,15 @@ def test_articulate_without_part_reports_the_vertices_it_took(capsys, welded_fil
     taken[np.asarray(doc["found_part"]["vertices"]) + 1] = True  # the unused first vertex is dropped on load
     assert doc["found_part"]["count"] == taken.sum()
     assert iou(taken, truth) >= 0.8
+
+
+def test_command_with_the_learned_ranker(capsys, tmp_path, welded_file):
+    path, truth = welded_file
+    out = tmp_path / "labels.npy"
+    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(out), "--ranker"]) == 0
+    assert iou(np.load(out) > 0, truth) >= 0.8
+    # Missing ranker weights: one line, exit 2, no file.
+    missing = tmp_path / "elsewhere"
+    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(tmp_path / "b.npy"), "--ranker",
+                 "--weights", str(missing)]) == 2
+    assert "missing weights" in capsys.readouterr().err and not (tmp_path / "b.npy").exists()

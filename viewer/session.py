@@ -418,7 +418,7 @@ class Session:
 
     def split_at(self, label: int, point: np.ndarray) -> int:
         """Find the part under ``point`` (3,) on part ``label`` (the base, or the mesh's only part:
-        a welded surface with no parts) with :func:`dragmesh.segment.find_part_ranked`, and make it a
+        a welded surface with no parts) with :func:`dragmesh.segment.find_part`, and make it a
         part of its own (``found``, ``found_1``...), at rest with no joint; returns its label. The
         rest stays ``label``, which becomes the base when there was none. The geometry is the same,
         the parts are not, so the undo history starts again here.
@@ -427,14 +427,13 @@ class Session:
             InputError: the point is off the part. NoPartError: nothing separates a part there.
         """
         from dragmesh.io.common import unique_names
-        from dragmesh.segment import NoPartError, find_part_ranked
+        from dragmesh.segment import NoPartError, find_part
 
         if self.mesh is None or not 0 <= int(label) < self.mesh.n_parts:
             raise InputError(f"no part with label {label}")
         mesh, label = self.mesh, int(label)
         on = np.flatnonzero(mesh.face_labels == label)
-        selection = find_part_ranked(mesh.vertices, mesh.faces[on], point, up=mesh.up,
-                                     weights_dir=self._pipeline_options.get("weights_dir"))
+        selection = find_part(mesh.vertices, mesh.faces[on], point, up=mesh.up)
         if not selection.face_mask.any() or selection.face_mask.all():
             raise NoPartError("no movable part there: nothing separates a part from the rest")
         labels = mesh.face_labels.copy()

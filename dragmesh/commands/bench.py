@@ -12,8 +12,8 @@ paper-sized configuration of the same architectures (4,096 points, width 512, 8 
 
 ``segment``: finding the part under a click on a mesh without parts (``dragmesh segment``): the
 built-in example re-made as one welded surface (marching cubes at 128 voxels, decimated to
-``SEGMENT_FACES`` faces), clicked on its door; ``find`` is :func:`dragmesh.segment.find_part_ranked`
-(the cuts and the shipped ranker) on the loaded mesh, ``file`` the whole command's work (read the PLY, find, labels in file order; target:
+``SEGMENT_FACES`` faces), clicked on its door; ``find`` is :func:`dragmesh.segment.find_part` on the
+loaded mesh, ``file`` the whole command's work (read the PLY, find, labels in file order; target:
 ``SEGMENT_TARGET_MS``).
 """
 
@@ -94,7 +94,7 @@ def time_segment(runs: int, warmup: int) -> dict[str, Any]:
 
     from dragmesh.commands.demo import DRAGS, example_path
     from dragmesh.io import load_mesh
-    from dragmesh.segment import find_part_ranked, segment_file
+    from dragmesh.segment import find_part, segment_file
     from dragmesh.segment.welded import weld_remesh
 
     example = load_mesh(example_path())
@@ -106,7 +106,7 @@ def time_segment(runs: int, warmup: int) -> dict[str, Any]:
         trimesh.Trimesh(vertices, faces, process=False).export(path)
         for i in range(warmup + runs):
             start = time.perf_counter()
-            find_part_ranked(vertices, faces, point, up=(0.0, 1.0, 0.0))
+            find_part(vertices, faces, point, up=(0.0, 1.0, 0.0))
             middle = time.perf_counter()
             segment_file(path, point)
             end = time.perf_counter()

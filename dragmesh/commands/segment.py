@@ -1,6 +1,6 @@
 """``dragmesh segment``: the movable part under a point, on a mesh file that names no parts.
 
-    dragmesh segment MESH --point X,Y,Z [--up X,Y,Z] --out LABELS.npy|LABELS.txt [--weights DIR] [--json]
+    dragmesh segment MESH --point X,Y,Z [--up X,Y,Z] --out LABELS.npy|LABELS.txt [--ranker [--weights DIR]] [--json]
 
 Writes one integer per vertex of the file, in the file's own vertex order: 1 on the part, 0
 elsewhere (``.txt``: one number per line). The file is written whole or not at all. A point off the
@@ -35,20 +35,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--up", metavar="X,Y,Z", type=option(parse_up), default="0,1,0",
                         help="the mesh's up direction (default 0,1,0; or +z, -y...)")
     parser.add_argument("--out", metavar="LABELS", required=True, help="label file to write: .npy or .txt")
-    parser.add_argument("--weights", metavar="DIR", help="weights folder holding segment/ranker.* (default: the shipped weights/)")
+    parser.add_argument("--ranker", action="store_true",
+                        help="pick among the cuts with the learned ranker (weights/segment/ranker.*) instead of the "
+                        "hand rule: better on the training categories, no better on others (docs/segment.md)")
+    parser.add_argument("--weights", metavar="DIR", help="with --ranker: the weights folder holding segment/ranker.*")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from dragmesh.errors import InputError
-    from dragmesh.segment import LABEL_SUFFIXES, segment_file, write_labels
+    from dragmesh.segment import LABEL_SUFFIXES, segment_file, shipped_ranker, write_labels
 
     # The output is checked before any work: a wrong suffix costs nothing.
     if not args.out.lower().endswith(LABEL_SUFFIXES):
         raise InputError(f"label file must end in {' or '.join(LABEL_SUFFIXES)}, got {args.out!r}")
+    ranker = shipped_ranker(args.weights) if args.ranker else None
     start = time.perf_counter()
-    found = segment_file(args.mesh, args.point, up=args.up, weights_dir=args.weights)
+    found = segment_file(args.mesh, args.point, up=args.up, ranker=ranker)
     ms = (time.perf_counter() - start) * 1e3
     path = write_labels(found.labels, args.out)
     count = int(found.labels.sum())

@@ -12,8 +12,8 @@ Figures per group (seen / held-out categories):
 
 - **segment**: per-vertex IoU of the part found under the sample's (person-like) drag point,
   median and share >= 0.8; share of clicks answered "no part" or off the mesh; ms p50; beside it
-  the IoU median and share >= 0.8 of the hand rule choosing among the same cuts (no ranker:
-  :func:`dragmesh.segment.find.choose`).
+  the IoU median and share >= 0.8 of the learned ranker choosing among the same cuts instead of the
+  hand rule (``dragmesh segment --ranker``).
 - **joints** (unless ``--no-joints``): the shipped joint inference through
   :meth:`~dragmesh.pipeline.DragMesh.articulate` on the welded mesh (analytic motion: this is about
   the joint), once with no part given (found as above) and once with the true part: type %, axis
@@ -82,14 +82,14 @@ def evaluate_sample(sample, pipeline=None, mesh: str = "welded") -> dict:
     with the part found and with the true part; ``mesh`` "welded" (re-made) or "loose" (as made)."""
     from dragmesh.errors import InputError
     from dragmesh.io import PartMesh
-    from dragmesh.segment import find_part, find_part_ranked
+    from dragmesh.segment import find_part, shipped_ranker
 
     vertices, faces, truth = welded_case(sample) if mesh == "welded" else loose_case(sample)
     record = {"category": sample.category, "truth_share": float(truth.mean())}
-    for key, finder in (("", find_part_ranked), ("rule_", find_part)):
+    for key, ranker in (("", None), ("ranker_", shipped_ranker())):
         start = time.perf_counter()
         try:
-            found = finder(vertices, faces, sample.drag_point_mesh, up=sample.up).vertex_mask
+            found = find_part(vertices, faces, sample.drag_point_mesh, up=sample.up, ranker=ranker).vertex_mask
             status = "found"
         except InputError as exc:
             found = np.zeros(len(vertices), dtype=bool)
@@ -114,15 +114,15 @@ def table(records: list[dict]) -> dict:
     if not records:
         return {"n": 0}
     iou = np.array([r["iou"] for r in records])
-    rule = np.array([r["rule_iou"] for r in records])
+    ranked = np.array([r["ranker_iou"] for r in records])
     out = {
         "n": len(records),
         "iou_median": float(np.median(iou)),
         "iou_at_least_0.8": 100 * float(np.mean(iou >= 0.8)),
         "no_part": 100 * float(np.mean([r["status"] != "found" for r in records])),
         "ms_p50": float(np.percentile([r["ms"] for r in records], 50)),
-        "rule_iou_median": float(np.median(rule)),
-        "rule_iou_at_least_0.8": 100 * float(np.mean(rule >= 0.8)),
+        "ranker_iou_median": float(np.median(ranked)),
+        "ranker_iou_at_least_0.8": 100 * float(np.mean(ranked >= 0.8)),
     }
     for key in ("joint_found", "joint_true"):
         if key in records[0]:
@@ -140,14 +140,14 @@ def table(records: list[dict]) -> dict:
 
 def format_tables(result: dict, per_category: dict | None = None) -> str:
     """Markdown: the segment table, then the joint table (found part beside true part)."""
-    lines = ["| categories | n | IoU median | IoU >= 0.8 % | no part % | ms p50 | rule: IoU median | rule: >= 0.8 % |",
+    lines = ["| categories | n | IoU median | IoU >= 0.8 % | no part % | ms p50 | ranker: IoU median | ranker: >= 0.8 % |",
              "|---|---|---|---|---|---|---|---|"]
     for group in GROUPS:
         t = result[group]
         if t.get("n"):
             lines.append(f"| {group} | {t['n']} | {t['iou_median']:.3f} | {t['iou_at_least_0.8']:.1f} | "
-                         f"{t['no_part']:.1f} | {t['ms_p50']:.0f} | {t['rule_iou_median']:.3f} | "
-                         f"{t['rule_iou_at_least_0.8']:.1f} |")
+                         f"{t['no_part']:.1f} | {t['ms_p50']:.0f} | {t['ranker_iou_median']:.3f} | "
+                         f"{t['ranker_iou_at_least_0.8']:.1f} |")
     if any("joint_found" in result[g] for g in GROUPS if result[g].get("n")):
         lines += ["", "| part / categories | n | type% | axis med° | axis mean° | pivot med% |", "|---|---|---|---|---|---|"]
         for key, label in (("joint_found", "found"), ("joint_true", "true")):

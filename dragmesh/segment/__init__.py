@@ -1,8 +1,9 @@
 """Parts from any mesh: the movable part under a click, on a mesh whose file names no parts.
 
-``find.py`` finds the part (fold-weighted graph cuts round the click, the shipped ranker picking
-among them: :mod:`dragmesh.models.segmenter`); ``welded.py`` re-makes meshes the way scans and
-image-to-3D models arrive (one welded surface) and carries their true parts over, to measure it.
+``find.py`` finds the part (fold-weighted graph cuts round the click, a hand rule picking among
+them, or on request the learned ranker of :mod:`dragmesh.models.segmenter`); ``welded.py`` re-makes
+meshes the way scans and image-to-3D models arrive (one welded surface) and carries their true
+parts over, to measure it.
 This module is the file-level entry: labels in the file's own vertex order, written whole or not
 at all.
 """
@@ -20,7 +21,7 @@ from dragmesh.io import PartMesh, build_part_mesh
 from dragmesh.segment.find import NoPartError, PartSelection, find_part
 
 __all__ = ["NoPartError", "PartSelection", "find_part", "FileSegmentation", "segment_file", "write_labels",
-           "LABEL_SUFFIXES", "shipped_ranker", "find_part_ranked"]
+           "LABEL_SUFFIXES", "shipped_ranker"]
 
 # Label files the command writes: NumPy's .npy, or text with one number per line.
 LABEL_SUFFIXES = (".npy", ".txt")
@@ -44,13 +45,6 @@ def shipped_ranker(weights_dir: str | os.PathLike | None = None):
     return _RANKERS[key]
 
 
-def find_part_ranked(vertices: np.ndarray, faces: np.ndarray, point, up=None, base_vertices=None,
-                     weights_dir: str | os.PathLike | None = None) -> PartSelection:
-    """:func:`find_part` with the shipped ranker choosing among the cuts: what the command, the
-    pipeline and the viewer use."""
-    return find_part(vertices, faces, point, up=up, base_vertices=base_vertices, ranker=shipped_ranker(weights_dir))
-
-
 @dataclass
 class FileSegmentation:
     """The part found on a mesh file.
@@ -67,15 +61,13 @@ class FileSegmentation:
     selection: PartSelection
 
 
-def segment_file(path: str | os.PathLike, point, up=(0.0, 1.0, 0.0),
-                 weights_dir: str | os.PathLike | None = None) -> FileSegmentation:
-    """Find the movable part under ``point`` (3,) on the mesh file at ``path`` (the ranker from
-    ``weights_dir``, default the shipped one).
+def segment_file(path: str | os.PathLike, point, up=(0.0, 1.0, 0.0), ranker=None) -> FileSegmentation:
+    """Find the movable part under ``point`` (3,) on the mesh file at ``path``; ``ranker`` (e.g.
+    :func:`shipped_ranker`'s) picks among the cuts instead of the hand rule.
 
     Raises:
         MeshError: the file is missing, of an unknown format or corrupt.
         InputError: the point is off the mesh. NoPartError: no part to find there.
-        WeightsError: the ranker's weights are missing or corrupted.
     """
     from dragmesh.io.load import _LOADERS
     from dragmesh.normalize import unit_up
@@ -88,7 +80,7 @@ def segment_file(path: str | os.PathLike, point, up=(0.0, 1.0, 0.0),
         raise MeshError(f"unsupported mesh format '{path.suffix}': {path}; supported: {', '.join(_LOADERS)}")
     raw = loader(path)
     mesh = build_part_mesh(raw, source=str(path), up=unit_up(up))
-    selection = find_part_ranked(mesh.vertices, mesh.faces, point, up=mesh.up, weights_dir=weights_dir)
+    selection = find_part(mesh.vertices, mesh.faces, point, up=mesh.up, ranker=ranker)
     # build_part_mesh keeps the vertices faces use, in file order: scatter back through them.
     kept = np.unique(raw.faces)
     labels = np.zeros(len(raw.vertices), dtype=np.int64)
