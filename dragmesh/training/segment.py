@@ -15,6 +15,9 @@
    hand rule's (largest cut whose cost per length is under ``RATIO``) and the best cut's (oracle).
 3. ``--ship DIR`` writes ``DIR/segment/ranker.safetensors`` + ``ranker.json`` (config, validation,
    the command).
+4. ``--cross-validate``: leave-categories-out, 5 folds of the training categories (shuffled with
+   seed 0); each fold's ranker is fitted on the other categories' clicks and compared with the hand
+   rule on the fold's: does the ranker carry over to categories it has not seen?
 """
 
 from __future__ import annotations
@@ -101,10 +104,35 @@ def load_chunks(out: Path) -> dict:
     from dragmesh.segment.find import FEATURE_LIMIT
 
     parts = [dict(np.load(f)) for f in files]
-    data = {k: np.concatenate([p[k] for p in parts]) for k in ("features", "ious", "case", "rule")}
+    data = {k: np.concatenate([p[k] for p in parts]) for k in ("features", "ious", "case", "rule", "categories")}
     data["features"] = np.clip(np.nan_to_num(data["features"], posinf=FEATURE_LIMIT, neginf=-FEATURE_LIMIT),
                                -FEATURE_LIMIT, FEATURE_LIMIT)
     return data
+
+
+def cross_validate(data: dict, seed: int, folds: int = 5) -> list[dict]:
+    """Leave-categories-out: per fold, the held-out categories and the ranker's and the rule's
+    median IoU on their clicks (the ranker fitted on the other categories)."""
+    global VAL_SHARE
+    category = {int(code) // 1000: str(c) for code, c in zip(data["rule"], data["categories"])}
+    names = sorted(set(category.values()))
+    np.random.default_rng(0).shuffle(names)
+    cases = np.unique(data["case"])
+    out, share = [], VAL_SHARE
+    try:
+        for k in range(folds):
+            held = set(names[k::folds])
+            order = np.r_[[c for c in cases if category[int(c)] not in held], [c for c in cases if category[int(c)] in held]]
+            rank = {int(c): i for i, c in enumerate(order)}
+            fold = dict(data, case=np.array([rank[int(c)] for c in data["case"]]),
+                        rule=np.array([rank[int(r) // 1000] * 1000 + int(r) % 1000 for r in data["rule"]]))
+            VAL_SHARE = sum(category[int(c)] in held for c in cases) / len(cases)
+            _, report = fit(fold, seed)
+            out.append({"held_out": sorted(held), "ranker": report["val"]["ranker"]["median"],
+                        "rule": report["val"]["rule"]["median"], "cases": report["val"]["rule"]["cases"]})
+    finally:
+        VAL_SHARE = share
+    return out
 
 
 def picks(scores: np.ndarray, case: np.ndarray, ious: np.ndarray) -> np.ndarray:
@@ -177,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="stop generating after this many seconds and fit on what there is (0: no budget)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--ship", type=Path, default=None, help="also write DIR/segment/ranker.* (e.g. weights/)")
+    p.add_argument("--cross-validate", action="store_true",
+                   help="also fit and compare with the rule leaving out a fifth of the categories at a time")
     args = p.parse_args(argv)
     import torch
 
@@ -186,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     generate_chunks(args.out, args.cases, args.time_budget)
     data = load_chunks(args.out)
     model, report = fit(data, args.seed)
+    if args.cross_validate:
+        report["categories_out"] = cross_validate(data, args.seed)
+        report["categories_out_mean"] = {
+            key: float(np.mean([f[key] for f in report["categories_out"]])) for key in ("ranker", "rule")}
     report["seconds"] = round(time.time() - start, 1)
     (args.out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
