@@ -151,3 +151,9 @@ def test_command_with_the_learned_ranker(capsys, tmp_path, welded_file):
     assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(tmp_path / "b.npy"), "--ranker",
                  "--weights", str(missing)]) == 2
     assert "missing weights" in capsys.readouterr().err and not (tmp_path / "b.npy").exists()
+
+
+def test_a_mesh_of_degenerate_triangles_is_one_clear_error():
+    vertices = np.zeros((3, 3))
+    with pytest.raises(InputError, match="no triangle with three distinct corners"):
+        find_part(vertices, np.array([[0, 1, 2]]), (0.0, 0.0, 0.0))

@@ -198,7 +198,11 @@ def _min_cut(n: int, edges: np.ndarray, cost: np.ndarray, source: np.ndarray, si
 
 
 def surface_graph(vertices: np.ndarray, faces: np.ndarray) -> SurfaceGraph:
-    """The :class:`SurfaceGraph` of a mesh: vertices (V, 3) float, faces (F, 3) int, F > 0."""
+    """The :class:`SurfaceGraph` of a mesh: vertices (V, 3) float, faces (F, 3) int, F > 0.
+
+    Raises:
+        InputError: every face is degenerate (two corners at one position).
+    """
     # Work on unique positions: a file that splits vertices at seams is still one surface.
     merged = merge_vertices_by_position(vertices)
     n = int(merged.max()) + 1
@@ -206,6 +210,8 @@ def surface_graph(vertices: np.ndarray, faces: np.ndarray) -> SurfaceGraph:
     points[merged] = vertices
     mfaces = merged[faces]
     mfaces = mfaces[(mfaces[:, 0] != mfaces[:, 1]) & (mfaces[:, 1] != mfaces[:, 2]) & (mfaces[:, 2] != mfaces[:, 0])]
+    if not len(mfaces):
+        raise InputError("the mesh has no triangle with three distinct corners: nothing to find a part on")
     used = np.zeros(n, dtype=bool)
     used[mfaces.ravel()] = True
     diagonal = float(np.linalg.norm(np.ptp(points[used], axis=0)))
