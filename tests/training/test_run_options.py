@@ -48,6 +48,8 @@ def test_init_starts_from_weights_and_refuses_another_size(tmp_path):
         init_model(model, types.SimpleNamespace(init=first), "joints")
 
 
+# The forged file is a protocol-4 pickle; torch warns so before refusing it.
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")
 def test_a_checkpoint_holding_code_is_refused(tmp_path):
     class Boom:
         def __reduce__(self):
