@@ -157,3 +157,24 @@ def test_a_mesh_of_degenerate_triangles_is_one_clear_error():
     vertices = np.zeros((3, 3))
     with pytest.raises(InputError, match="no triangle with three distinct corners"):
         find_part(vertices, np.array([[0, 1, 2]]), (0.0, 0.0, 0.0))
+
+
+def test_a_handle_of_several_pieces_comes_with_its_drawer_when_the_carcass_is_several_pieces_too():
+    # The example as a PLY writer leaves it (coincident vertices merged): the carcass is five
+    # panels, the drawer's handle a bar and two legs. A click on the bar finds the drawer with its
+    # whole handle, not the drawer with one leg (the panels touching each other once joined the
+    # bar and the other leg to the carcass).
+    import trimesh
+
+    from dragmesh.commands.demo import DRAGS, example_path
+    from dragmesh.io import load_mesh
+    from dragmesh.segment.find import find_part
+
+    cabinet = load_mesh(example_path())
+    welded = trimesh.Trimesh(cabinet.vertices, cabinet.faces, process=True)
+    _, point, _ = DRAGS[1]
+    selection = find_part(np.asarray(welded.vertices), np.asarray(welded.faces), point, up=cabinet.up)
+    found = np.asarray(welded.vertices)[np.asarray(welded.faces)[selection.face_mask]].reshape(-1, 3)
+    drawer = cabinet.vertices[cabinet.faces[cabinet.part_face_mask("drawer")]].reshape(-1, 3)
+    assert np.allclose(found.min(0), drawer.min(0), atol=1e-6) and np.allclose(found.max(0), drawer.max(0), atol=1e-6)
+    assert selection.face_mask.sum() == cabinet.part_face_mask("drawer").sum()

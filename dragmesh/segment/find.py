@@ -441,10 +441,12 @@ def with_loose_pieces(graph: SurfaceGraph, side: np.ndarray, body: np.ndarray) -
         if size[biggest] <= CARRIER * size[in_part].sum():
             break
         in_part[biggest] = True
-    others = np.flatnonzero(~in_part & (np.arange(n_pieces + 2) != base_node))
-    _, group = connected_components(touch[others][:, others], directed=False)
     to_part = np.asarray(touch[:, np.flatnonzero(in_part)].sum(axis=1)).ravel()
     to_base = np.asarray(touch[:, base_node].todense()).ravel() + np.asarray(touch[:, body].sum(axis=1)).ravel()
+    # A piece that touches the base more than the part belongs with the base (a carcass panel):
+    # it must not join a handle's other pieces into one group with the whole carcass.
+    others = np.flatnonzero(~in_part & (np.arange(n_pieces + 2) != base_node) & (to_base <= to_part))
+    _, group = connected_components(touch[others][:, others], directed=False)
     held = np.zeros(n_pieces + 2, dtype=bool)
     for k in np.unique(group):
         members = others[group == k]
