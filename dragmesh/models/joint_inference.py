@@ -10,7 +10,8 @@ five steps:
    and combined robustly (the principal direction of the axis lines, the median pivot). The type
    classifier reads every subset (it is yaw invariant by construction). The networks read the
    drag brought into the range of lengths they were trained on (:data:`DRAG_RANGE`, relative to
-   the part): an over-long drag gives the same joint as a long one (moved to its limit).
+   the part); a drag longer than that is read by its direction alone, at the lengths of
+   :data:`OVERLONG_READINGS` in the same batch, and moves the part to its limit.
 2. **Candidates.** Joints of both types from the networks (KPP-Net's line, the classifier's
    part-axis choice) and from geometry: the part's box axes, and for hinges the four box edge lines
    along each axis and its centre line.
@@ -54,9 +55,9 @@ VIEW_YAWS = (0.0, 90.0, 180.0, 270.0)
 # The networks read the drag shortened or lengthened into this range (times the part's box
 # diagonal): 1% to 140% holds 98% of the training drags (median 17%). Inside it the length is
 # evidence (a drag longer than a part's extent along it cannot be a slide; a clock hand's tip
-# travels far, a key's a few millimetres); outside it a drag is read as the nearest in-range
-# drag of the same direction, so a drawer dragged 5 or 100 units gives the joint it gives at 1.4
-# part sizes, moved to its limit. The drag as given still sets how far the part moves.
+# travels far, a key's a few millimetres); a shorter drag is read as the shortest in-range drag
+# of its direction, a longer one at OVERLONG_READINGS, so a drawer dragged 5 or 100 units gives
+# one joint, moved to its limit. The drag as given still sets how far the part moves.
 DRAG_RANGE = (0.01, 1.4)
 # A drag longer than DRAG_RANGE allows is read at these lengths (times the part's box diagonal)
 # at once, in one batch: a short pull, a half and a full opening of a typical part. Only its
