@@ -17,9 +17,10 @@ TRAINERS: dict[str, tuple[str, str]] = {
     "motion": ("dragmesh.training.motion", "train the motion generator (DQ-VAE)"),
     "types": ("dragmesh.training.types", "train the joint-type classifier (part-frame TypeNet)"),
     "calibration": ("dragmesh.training.calibration", "fit the temperature of the joint probabilities on validation drags"),
+    "segment": ("dragmesh.training.segment", "train the opt-in cut ranker of dragmesh segment"),
 }
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    register_routed(subparsers, "train", "train a model (joints, motion, types, calibration)",
+    register_routed(subparsers, "train", "train a model (joints, motion, types, calibration, segment)",
                     "Train a model from the procedural generator; see each model's --help for its knobs.", TRAINERS)

@@ -1,6 +1,6 @@
 """Train the cut ranker of ``dragmesh segment`` (:mod:`dragmesh.models.segmenter`).
 
-    python -m dragmesh.training.segment --out runs/segment --cases 600 --ship weights/
+    dragmesh train segment --out runs/segment --cases 600 --ship weights/
 
 1. Cases: objects of the ``train`` split's stream (training categories only, training seeds),
    each re-made as one welded surface the way :mod:`dragmesh.eval.segment` re-makes the benchmark
@@ -195,10 +195,7 @@ def fit(data: dict, seed: int):
     return model, report
 
 
-def main(argv: list[str] | None = None) -> int:
-    from dragmesh.training.common import save_weights
-
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=Path("runs/segment"), help="folder of the case chunks and the report")
     p.add_argument("--cases", type=int, default=600, help="cases to generate (default 600)")
     p.add_argument("--time-budget", type=float, default=0.0, metavar="SECONDS",
@@ -207,8 +204,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ship", type=Path, default=None, help="also write DIR/segment/ranker.* (e.g. weights/)")
     p.add_argument("--cross-validate", action="store_true",
                    help="also fit and compare with the rule leaving out a fifth of the categories at a time")
-    args = p.parse_args(argv)
+
+
+def main(args: argparse.Namespace) -> int:
     import torch
+
+    from dragmesh.training.common import save_weights
 
     torch.set_num_threads(1)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -226,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.ship is not None:
         folder = args.ship / "segment"
         folder.mkdir(parents=True, exist_ok=True)
-        command = "python -m dragmesh.training.segment " + " ".join(sys.argv[1:] if argv is None else argv)
+        command = (f"dragmesh train segment --out {args.out} --cases {args.cases} --time-budget {args.time_budget:g} "
+                   f"--seed {args.seed}" + (" --cross-validate" if args.cross_validate else "") + f" --ship {args.ship}")
         save_weights(model, folder, "ranker", model.config_dict(),
                      extra={"validation": report["val"], "train": report["train"], "command": command,
                             "data": f"train split stream seed {STREAM_SEED}, {len(np.unique(data['case']))} cases "
@@ -235,4 +237,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    sys.exit(main(parser.parse_args()))
