@@ -208,20 +208,19 @@ class Pieces:
         from scipy.sparse import coo_matrix
         from scipy.sparse.csgraph import connected_components
 
+        from dragmesh.physics import Obstacle
+
         self._o3d = o3d
-        self.scene = o3d.t.geometry.RaycastingScene()
-        self.empty = len(faces) == 0
+        self.obstacle = Obstacle(vertices, faces)
+        self.empty = self.obstacle.empty
         if self.empty:
             return
+        # Pieces by shared vertex indices, as the generator welds each piece (not by position:
+        # pieces that touch at a corner stay two).
         n = len(vertices)
-        rows = np.repeat(faces[:, 0], 2)
-        cols = faces[:, 1:].reshape(-1)
-        graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-        _, vertex_piece = connected_components(graph, directed=False)
-        self.face_piece = vertex_piece[faces[:, 0]]
+        graph = coo_matrix((np.ones(2 * len(faces)), (np.repeat(faces[:, 0], 2), faces[:, 1:].reshape(-1))), shape=(n, n))
+        self.face_piece = connected_components(graph, directed=False)[1][faces[:, 0]]
         self.pieces = int(self.face_piece.max()) + 1
-        self.scene.add_triangles(o3d.core.Tensor(np.ascontiguousarray(vertices, dtype=np.float32)),
-                                 o3d.core.Tensor(np.ascontiguousarray(faces, dtype=np.uint32)))
 
     def inside(self, points: np.ndarray) -> np.ndarray:
         """(N,) bool: inside at least one piece, by all three rays."""
@@ -230,7 +229,7 @@ class Pieces:
         votes = np.zeros(len(points), dtype=int)
         for d in self.DIRECTIONS:
             rays = np.concatenate([points, np.broadcast_to(d, points.shape)], axis=1).astype(np.float32)
-            hits = self.scene.list_intersections(self._o3d.core.Tensor(rays))
+            hits = self.obstacle.scene.list_intersections(self._o3d.core.Tensor(rays))
             ray = hits["ray_ids"].numpy().astype(np.int64)
             piece = self.face_piece[hits["primitive_ids"].numpy().astype(np.int64)]
             counts = np.bincount(ray * self.pieces + piece, minlength=len(points) * self.pieces)
@@ -239,8 +238,7 @@ class Pieces:
 
     def distance(self, points: np.ndarray) -> np.ndarray:
         """(N,) distance from the nearest base triangle."""
-        q = self._o3d.core.Tensor(np.ascontiguousarray(points, dtype=np.float32))
-        return self.scene.compute_distance(q).numpy().astype(np.float64)
+        return self.obstacle.distance(points)
 
 
 def penetration(case: Case, transforms: np.ndarray, points: int = 256) -> float:
