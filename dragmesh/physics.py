@@ -162,8 +162,8 @@ def sweeps(obstacle: Obstacle, jobs: list[tuple[Joint, float, float]], points: n
     for _ in range(REFINE_ROUNDS if refine else 0):
         order = list(refine)
         mids = [0.5 * (refine[i][0] + refine[i][1]) for i in order]
-        ends = [_poses(plans[i][0], points, np.array([plans[i][1] * m]))[0] for i, m in zip(order, mids)]
-        hit = obstacle.crossings(np.concatenate([refine[i][2] for i in order]), np.concatenate(ends)).reshape(len(order), n)
+        ends = _moved([plans[i][0] for i in order], points, np.array([plans[i][1] * m for i, m in zip(order, mids)]))
+        hit = obstacle.crossings(np.concatenate([refine[i][2] for i in order]), ends.reshape(-1, 3)).reshape(len(order), n)
         for row, (i, m) in enumerate(zip(order, mids)):
             if (refine[i][3] | hit[row]).sum() > limit:
                 refine[i][1] = m
@@ -196,5 +196,17 @@ def line_contact(obstacle: Obstacle, joint: Joint, part_points: np.ndarray, samp
 
 def _poses(joint: Joint, points: np.ndarray, values: np.ndarray) -> np.ndarray:
     """(K, N, 3) points moved by the joint at each of ``values`` (K,)."""
-    T = joint.transforms(np.asarray(values, dtype=np.float64).reshape(-1)).reshape(-1, 4, 4)
-    return np.einsum("kij,nj->kni", T[:, :3, :3], points) + T[:, None, :3, 3]
+    return joint.poses(points, values)
+
+
+def _moved(joints: list[Joint], points: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """(J, N, 3): ``points`` (N, 3) moved by each of the J ``joints`` at its own value (J,), all
+    at once (Rodrigues with one axis per joint)."""
+    axes = np.array([j.axis for j in joints])[:, None]  # (J, 1, 3)
+    origins = np.array([j.origin for j in joints])[:, None]
+    v = np.asarray(values, dtype=np.float64).reshape(-1, 1, 1)
+    hinge = np.array([j.is_revolute for j in joints]).reshape(-1, 1, 1)
+    r = points[None] - origins
+    along = (r * axes).sum(-1, keepdims=True) * axes
+    turned = origins + along + np.cos(v) * (r - along) + np.sin(v) * np.cross(axes, r)
+    return np.where(hinge, turned, points[None] + v * axes)

@@ -185,6 +185,20 @@ def _mix(q: np.ndarray) -> np.ndarray:
     return h
 
 
+def _row_keys(q: np.ndarray) -> np.ndarray:
+    """One integer per row of integer coordinates (N, 3), equal exactly where the rows are equal
+    and in the same order as the rows sorted lexicographically (what ``np.unique(q, axis=0)``
+    sorts by, several times faster); the rows themselves where the ranges do not fit one int64."""
+    if len(q) == 0:
+        return np.zeros(0, dtype=np.int64)
+    low = q.min(axis=0)
+    size = q.max(axis=0) - low + 1
+    if float(size[0]) * float(size[1]) * float(size[2]) >= 2.0 ** 62:
+        return np.unique(q, axis=0, return_inverse=True)[1].reshape(-1)
+    shifted = q - low
+    return (shifted[:, 0] * size[1] + shifted[:, 1]) * size[2] + shifted[:, 2]
+
+
 # Irrational offsets of the lattice lines, per coordinate (fractions of the spacing).
 LATTICE_OFFSET = (0.3819660112501051, 0.2360679774997897, 0.1458980337503155)
 
@@ -251,7 +265,7 @@ def lattice_sample(
         scene.add_triangles(o3d.core.Tensor(vertices.astype(np.float32)), o3d.core.Tensor(sel_faces.astype(np.uint32)))
         p, prim = _grid_hits(scene, lo, hi, spacing)
         q = np.round(p / (spacing * 1e-3)).astype(np.int64)
-        _, first = np.unique(q, axis=0, return_index=True)  # coincident crossings count once
+        _, first = np.unique(_row_keys(q), return_index=True)  # coincident crossings count once
         p, prim, q = p[first], prim[first], q[first]
         order = np.argsort(_mix(q), kind="stable")
         return p[order], prim[order]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dragmesh.errors import DragError, InputError
-from dragmesh.geometry.rotations import axis_angle_matrix, matrix_to_quat, quat_multiply, quat_to_matrix, rotate
+from dragmesh.geometry.rotations import axis_angle_matrix, cross_matrix, matrix_to_quat, quat_multiply, quat_to_matrix, rotate
 
 REVOLUTE = "revolute"
 PRISMATIC = "prismatic"
@@ -42,23 +42,24 @@ def _norm(x: np.ndarray) -> np.ndarray:
 
 def _drag_values(is_revolute: bool, axis: np.ndarray, origin: np.ndarray, point: np.ndarray,
                  vector: np.ndarray) -> np.ndarray:
-    """Joint values (...) that best realise drags of `point` (..., 3) by `vector` (..., 3).
+    """Joint values (...) that best realise drags of `point` (..., 3) by `vector` (..., 3), about
+    or along `axis` and through `origin`, (3,) each or one per drag (..., 3).
 
     Prismatic: v·a. Revolute: with r = p - o and r' = p + v - o projected onto the plane ⟂ a,
     theta = atan2(a·(r⊥ × r'⊥), r⊥·r'⊥), the global minimiser of |R(a, theta) r - r'|, so the point
     never ends farther from the target than it started; 0 where r or r' is (nearly) on the axis,
     relative to the lever arms plus the rounding of p - o.
     """
-    a = axis / max(float(np.linalg.norm(axis)), _TINY)
+    a = axis / np.maximum(_norm(axis), _TINY)[..., None]
     if not is_revolute:
-        return vector @ a
+        return (vector * a).sum(-1)
     r = point - origin
     r2 = r + vector
-    r_perp = r - (r @ a)[..., None] * a
-    r2_perp = r2 - (r2 @ a)[..., None] * a
+    r_perp = r - (r * a).sum(-1)[..., None] * a
+    r2_perp = r2 - (r2 * a).sum(-1)[..., None] * a
     eps = _SMALL * (_norm(r) + _norm(r2)) + 8 * _EPS * (_norm(point) + _norm(origin) + _norm(vector)) + _TINY
     degenerate = (_norm(r_perp) <= eps) | (_norm(r2_perp) <= eps)
-    y = np.cross(r_perp, r2_perp) @ a
+    y = (np.cross(r_perp, r2_perp) * a).sum(-1)
     x = (r_perp * r2_perp).sum(-1)
     return np.where(degenerate, 0.0, np.arctan2(np.where(degenerate, 0.0, y), np.where(degenerate, 1.0, x)))
 
@@ -248,6 +249,18 @@ class Joint:
             T[..., :3, 3] = v[..., None] * a
         return T
 
+    def poses(self, points, values) -> np.ndarray:
+        """Points (N, 3) moved by the joint at each of values (K,): (K, N, 3). Rodrigues on the
+        points themselves (no 4x4 matrices), for sweeping many poses at once; values unchecked."""
+        p = np.asarray(points, dtype=np.float64)
+        v = np.asarray(values, dtype=np.float64).reshape(-1, 1, 1)
+        a = self.axis
+        if not self.is_revolute:
+            return p[None] + v * a
+        r = p - self.origin
+        along = (r @ a)[:, None] * a
+        return self.origin + along + np.cos(v) * (r - along) + np.sin(v) * (r @ cross_matrix(a).T)
+
     def transform(self, value: float) -> np.ndarray:
         """4x4 rigid transform (4, 4) of the joint at one value."""
         return self.transforms(float(value))
@@ -351,10 +364,31 @@ def drag_landing(joints, point, vector) -> tuple[np.ndarray, np.ndarray]:
     """How well each joint can make one drag: the value that best realises the drag of `point`
     (3,) by `vector` (3,) (:meth:`Joint.drag_value`, unclamped) and the residual |p' - (p + v)| /
     |v| where that value leaves the point: 0 for a drag the joint makes exactly, about 1 for one it
-    cannot follow at all. Returns (values (K,), residuals (K,)) for the K `joints`."""
+    cannot follow at all. Returns (values (K,), residuals (K,)) for the K `joints`, computed for
+    all of them at once."""
     p = np.asarray(point, dtype=np.float64)
     v = np.asarray(vector, dtype=np.float64)
-    values = np.array([float(_drag_values(j.is_revolute, j.axis, j.origin, p, v)) for j in joints])
-    moved = np.array([j.origin + rotate(p - j.origin, j.axis, x) if j.is_revolute else p + x * j.axis
-                      for j, x in zip(joints, values)]).reshape(-1, 3)
+    if not joints:
+        return np.zeros(0), np.zeros(0)
+    hinge = np.array([j.is_revolute for j in joints])
+    axes = np.array([j.axis for j in joints])
+    origins = np.array([j.origin for j in joints])
+    values = np.where(hinge, _drag_values(True, axes, origins, p, v), _drag_values(False, axes, origins, p, v))
+    turned = origins + rotate(p - origins, axes, values)
+    moved = np.where(hinge[:, None], turned, p + values[:, None] * axes)
     return values, np.linalg.norm(moved - (p + v), axis=1) / max(float(np.linalg.norm(v)), 1e-12)
+
+
+def canonical_origin(joint: Joint, centroid) -> Joint:
+    """The same joint line with the conventional origin for a part whose area centroid is
+    ``centroid`` (3,): revolute, the point of the axis line nearest the centroid; prismatic (where
+    any origin moves the part the same), the centroid itself.
+
+    The data generator and the pipeline both place origins this way, so a predicted joint and a
+    training sample's joint are the same numbers for the same motion.
+    """
+    if joint.type == REVOLUTE:
+        origin = joint.origin + joint.axis * float((centroid - joint.origin) @ joint.axis)
+    else:
+        origin = np.asarray(centroid, dtype=np.float64)
+    return Joint(joint.type, joint.axis, origin, joint.limits)

@@ -44,7 +44,8 @@ def rotation_matrix(axis, angle: float) -> np.ndarray:
 
 
 def rotate(points, axis, angle) -> np.ndarray:
-    """Points (..., 3) rotated by `angle` (...) radians about the unit axis `axis` (3,) through 0.
+    """Points (..., 3) rotated by `angle` (...) radians about the unit axis `axis` (3,) (or one
+    axis per point, (..., 3)) through 0.
 
     Rodrigues on vectors: p cos θ + (a × p) sin θ + a (p·a)(1 - cos θ); the rotation of
     :func:`axis_angle_matrix` without building the matrix.
@@ -53,7 +54,7 @@ def rotate(points, axis, angle) -> np.ndarray:
     a = np.asarray(axis, dtype=np.float64)
     angle = np.asarray(angle, dtype=np.float64)
     c, s = np.cos(angle)[..., None], np.sin(angle)[..., None]
-    return p * c + np.cross(a, p) * s + a * (p @ a)[..., None] * (1.0 - c)
+    return p * c + np.cross(a, p) * s + a * (p * a).sum(-1)[..., None] * (1.0 - c)
 
 
 def rotation_between(u, v) -> np.ndarray:

@@ -51,6 +51,19 @@ def masked_pool(feat: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     return torch.cat([mx, mean], dim=-1)
 
 
+def part_points(points: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The points the local branch reads, and their mask: only the part's points (B, k, 3) when
+    every row has the same number k of them (inference reads one object in several views), so the
+    branch skips the rest of the object; otherwise all points (B, N, 3) and the mask itself. The
+    pooled features are the same either way."""
+    counts = mask.sum(1)
+    k = int(counts[0])
+    if k == 0 or k == mask.shape[1] or not bool((counts == k).all()):
+        return points, mask
+    index = torch.argsort(mask, dim=1, descending=True, stable=True)[:, :k]
+    return torch.gather(points, 1, index.unsqueeze(-1).expand(-1, -1, 3)), mask.new_ones(mask.shape[0], k)
+
+
 class KPPNet(nn.Module):
     """forward(points (B,N,3), mask (B,N) in {0,1}, drag_point (B,3), drag_vector (B,3)) →
     dict(type_logits (B,2) [revolute, prismatic], axis (B,3) unit, signed by the drag,
@@ -79,10 +92,11 @@ class KPPNet(nn.Module):
         c = centroid.unsqueeze(1)
 
         g = self.global_mlp(torch.cat([points, mask.unsqueeze(-1), points - p, v], dim=-1))
-        l = self.local_mlp(torch.cat([points - c, points - p, v], dim=-1))
+        local_points, local_mask = part_points(points, mask)
+        l = self.local_mlp(torch.cat([local_points - c, local_points - p, v[:, : local_points.shape[1]]], dim=-1))
         feat = torch.cat([
             masked_pool(g, torch.ones_like(mask)),
-            masked_pool(l, mask),
+            masked_pool(l, local_mask),
             centroid, drag_point, drag_vector,
         ], dim=-1)
         h = self.fuse(feat)
