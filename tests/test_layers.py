@@ -185,3 +185,9 @@ def test_the_kinematic_core_and_mesh_loading_import_no_torch():
 def test_the_viewer_session_imports_without_pyglet():
     loaded = _loaded_after("import viewer.session")
     assert "pyglet" not in loaded and "viewer.session" in loaded
+
+
+def test_the_viewer_controller_imports_without_pyglet():
+    # Every user action and the status text run headless: the window is only pyglet's wiring.
+    loaded = _loaded_after("import viewer.controller")
+    assert "pyglet" not in loaded and "OpenGL" not in loaded and "viewer.controller" in loaded

@@ -3,7 +3,12 @@
 Run it with ``dragmesh view [MESH]``. The window is pyglet (OpenGL 3.3 core), so it runs on any GL
 driver including Mesa's software rasteriser under Xvfb. Modules by concern:
 
-- ``app.py``      the window, the event loop, mouse and keyboard handling
+- ``app.py``      the window: pyglet's mouse and keyboard events turned into the controller's
+  actions, the key bindings, the event loop, drawing
+- ``controller.py`` every user action (select, group, make base, pick a candidate, snap the axis, edge
+  hinge, pivot, limits, type, flip, reset, undo and redo, play and scrub, sample again, export, open,
+  up axis, the camera's views) and the status text, over the session (no GUI: what it needs of the
+  window it asks through hooks)
 - ``session.py``  parts, joints and their candidates, limits, edits (snapped axis, edge hinge, typed
   limits) and collision warnings, poses, trajectories, the fixed base, undo and redo, exports (no
   GUI; calls the pipeline)
@@ -14,7 +19,11 @@ driver including Mesa's software rasteriser under Xvfb. Modules by concern:
 - ``picking.py``  ray casting on the parts' triangles
 - ``scene.py``    drawing the parts, the candidates' see-through ghosts and the joint overlay with OpenGL
 - ``lod.py``      lighter stand-ins drawn while the camera moves; a cache-friendly triangle order
-- ``overlay.py``  where the axis arrow goes (sized to its part, kept on screen)
+- ``overlay.py``  what is drawn besides the parts and in which colours: the parts' highlight, where
+  the axis arrow and the pivot ball go (sized to the part, kept on screen), the candidates' ghosts
+  and their numbers (no GUI)
+- ``probe.py``    what the end-to-end tests and the benchmark read of the window: the ``ready`` event,
+  each part's screen pixel, view pixels as X screen pixels
 - ``recent.py``   the recent-files list (``~/.config/dragmesh/recent.json``)
 - ``panel.py``, ``widgets.py``  the side panel and status line
 - ``record.py``   the ``--record`` event log
@@ -23,5 +32,6 @@ driver including Mesa's software rasteriser under Xvfb. Modules by concern:
 
 The pipeline never imports this package; ``dragmesh view`` imports it only when run. The package
 itself imports no pyglet (``pyglet_options.py`` sets it up for the GUI modules), so the GUI-free
-modules (``session``, ``follow``, ``parts``, ``camera``, ``picking``) load without a display library.
+modules (``controller``, ``session``, ``overlay``, ``follow``, ``parts``, ``camera``, ``picking``) load
+without a display library.
 """

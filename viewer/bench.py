@@ -110,7 +110,8 @@ def measure(size, frames, triangles, mesh_path, labels, up) -> dict:
     app = ViewerApp(ViewerOptions(size=size, title="DragMesh bench"), mesh=mesh)
     for _ in range(3):
         app.step()
-    info = app.part_screen_positions()[label]
+    controller = app.controller
+    info = app.probe.part_screen_positions()[label]
     if info["grab_view"] is None:
         raise RuntimeError(f"part {mesh.part_names[label]} is not visible in the benchmark view")
     cx, cy = info["grab_view"]
@@ -123,7 +124,7 @@ def measure(size, frames, triangles, mesh_path, labels, up) -> dict:
         p = hit.point
         step = 0.3 if true_joint.is_revolute else 0.1 * float(np.linalg.norm(np.ptp(mesh.vertices, axis=0)))
         q = true_joint.apply(p[None], step)[0]
-        d = app.camera.project(q[None])[0] - app.camera.project(p[None])[0]
+        d = controller.camera.project(q[None])[0] - controller.camera.project(p[None])[0]
         d = d / max(np.linalg.norm(d), 1e-9) * np.array([1.0, -1.0])  # to bottom-left pixel axes
         t = np.linspace(0, np.pi, frames)
         path = [(x0 + 160 * np.sin(s) * d[0], y0 + 160 * np.sin(s) * d[1]) for s in t]
@@ -133,14 +134,14 @@ def measure(size, frames, triangles, mesh_path, labels, up) -> dict:
 
     def drive(cache: bool) -> tuple[list[float], float, list]:
         app.scene.cache = cache
-        app.session.reset(label)
+        controller.session.reset(label)
         app.on_mouse_press(x0, y0, mouse.LEFT, 0)
         app.frame()
         gl.glFinish()
         times, first, values, again = [], None, [], []
         px, py = x0, y0
         for i, (x, y) in enumerate(path[1:]):
-            inferred = app.drag.inferences if app.drag is not None else 0
+            inferred = controller.drag.inferences if controller.drag is not None else 0
             start = time.perf_counter()
             app.on_mouse_drag(x, y, x - px, y - py, mouse.LEFT, 0)
             app.frame()
@@ -148,18 +149,18 @@ def measure(size, frames, triangles, mesh_path, labels, up) -> dict:
             ms = (time.perf_counter() - start) * 1e3
             px, py = x, y
             app.window.dispatch_events()
-            if app.drag is not None and app.drag.inferences > inferred:
+            if controller.drag is not None and controller.drag.inferences > inferred:
                 # This frame also inferred the joint (at each distance of INFER_AT_PX).
                 if first is None:
                     first = ms
                 else:
                     again.append(ms)
                 continue
-            if app.drag is None or app.drag.follower is None:
+            if controller.drag is None or controller.drag.follower is None:
                 continue  # the drag is still too short to infer: nothing moves yet
             times.append(ms)
-            values.append(app.session.parts[label].value)
-        joint = app.session.parts[label].joint
+            values.append(controller.session.parts[label].value)
+        joint = controller.session.parts[label].joint
         app.on_mouse_release(px, py, mouse.LEFT, 0)
         app.frame()
         return times, first, values, joint, again
@@ -172,7 +173,7 @@ def measure(size, frames, triangles, mesh_path, labels, up) -> dict:
     orbit_full, _ = drive_orbit(app, frames)
     app.scene.lod = True
     app.window.has_exit = True
-    app.executor.shutdown(wait=True)
+    controller.executor.shutdown(wait=True)
     renderer = gl.gl_info.get_renderer()
     app.window.close()
     moving = int((mesh.face_labels == label).sum())

@@ -13,6 +13,7 @@ import numpy as np
 import viewer.pyglet_options  # noqa: F401  (before pyglet.window / pyglet.gl)
 import pyglet
 
+from viewer.overlay import CANDIDATE_COLORS
 from viewer.widgets import FONT, MUTED, Button, Entry, Slider, Text, baseline, fit_lines
 
 PANEL_WIDTH = 300
@@ -38,10 +39,9 @@ HELP = (
     "Ctrl+Z undo · Ctrl+Shift+Z redo · Space play",
     "Shift+F flip · R reset part · B base · E export",
 )
-# The inference's candidates listed under the joint (the joint and its runners-up), with the colour
-# of each one's ghost in the view.
+# The inference's candidates listed under the joint (the joint and its runners-up), each with the
+# colour of its ghost in the view (viewer.overlay.CANDIDATE_COLORS).
 CANDIDATE_ROWS = 3
-CANDIDATE_COLORS = ((0.10, 0.72, 0.52), (0.93, 0.22, 0.52), (0.52, 0.32, 0.92))
 PANEL_BG = (246, 247, 250, 255)
 WARNING_TEXT = (190, 60, 0, 255)
 STATUS_BG = (226, 230, 238, 255)

@@ -161,19 +161,6 @@ def sphere_mesh(rings: int = 8, segments: int = 12) -> tuple[np.ndarray, np.ndar
     return verts, np.asarray(faces)
 
 
-def frame_for_axis(axis: np.ndarray, centre: np.ndarray, half_length: float) -> np.ndarray:
-    """Model matrix (4, 4) taking the unit arrow (+Z, length 2) onto ``axis`` through ``centre``."""
-    z = axis / np.linalg.norm(axis)
-    helper = np.array([1.0, 0, 0]) if abs(z[0]) < 0.9 else np.array([0, 1.0, 0])
-    x = np.cross(helper, z)
-    x /= np.linalg.norm(x)
-    y = np.cross(z, x)
-    M = np.eye(4)
-    M[:3, 0], M[:3, 1], M[:3, 2] = x * half_length, y * half_length, z * half_length
-    M[:3, 3] = centre
-    return M
-
-
 class _Target:
     """An off-screen framebuffer with a colour texture and a depth buffer."""
 
@@ -200,26 +187,6 @@ class _Target:
         gl.glDeleteFramebuffers(1, (gl.GLuint * 1)(self.fbo))
         gl.glDeleteTextures(1, (gl.GLuint * 1)(self.tex))
         gl.glDeleteRenderbuffers(1, (gl.GLuint * 1)(self.depth))
-
-
-@dataclass
-class Ghost:
-    """A part drawn see-through at another pose (a candidate joint's motion): label, model matrix
-    (4, 4), RGB colour and opacity."""
-
-    label: int
-    model: np.ndarray
-    color: tuple[float, float, float]
-    alpha: float = 0.35
-
-
-@dataclass
-class Overlay:
-    """An arrow (axis) or a ball (pivot) drawn on top of the scene: model matrix and RGB colour."""
-
-    kind: str  # "arrow" or "ball"
-    model: np.ndarray
-    color: tuple[float, float, float]
 
 
 class GLScene:
@@ -406,10 +373,12 @@ class GLScene:
 
         transforms: (4, 4) per part. colors: RGB(A) per part. dynamic: labels that change from frame
         to frame (drawn every frame; the rest come from the cache while these are the same).
+        overlays: :class:`viewer.overlay.Overlay` arrows and balls drawn on top, every frame.
         static_version: bump whenever a static part's pose or colour changes. moving: the camera is
         moving (orbit, pan, zoom): with ``lod`` on, the view is drawn smaller and scaled up, heavy
-        parts from their stand-ins; no cache is kept. ghosts: :class:`Ghost` parts drawn see-through
-        (with the static parts into the cache: bump ``static_version`` when they change).
+        parts from their stand-ins; no cache is kept. ghosts: :class:`viewer.overlay.Ghost` parts
+        drawn see-through (with the static parts into the cache: bump ``static_version`` when they
+        change). :class:`viewer.overlay.PartOverlays` builds the overlays and the ghosts.
         """
         x, y, w, h = viewport
         dynamic = tuple(sorted(set(dynamic)))

@@ -501,7 +501,25 @@ class Session:
                 state.value = float(state.result.values[min(self.frame, len(state.result.values) - 1)])
         self.frame = None
 
+    def show_frame(self, frame: int) -> None:
+        """Show frame ``frame`` of every part's trajectory (the slider, the start of playback); a
+        frame past a shorter trajectory's end shows its last."""
+        self.frame = int(frame)
+
+    def next_frame(self) -> int:
+        """Playback: show the next frame, after the last the first again; returns it."""
+        self.frame = ((self.frame or 0) + 1) % self.frames
+        return self.frame
+
     # -- undo ----------------------------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.history)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self.redo_stack)
 
     def _snapshot(self) -> tuple:
         return [copy.copy(s) for s in self.parts], self.frame, self.base, dict(self.carriers)

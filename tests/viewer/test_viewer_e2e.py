@@ -366,41 +366,42 @@ def test_drop_keys_orbit_and_status_in_process(tmp_path, display, monkeypatch):
 
     cabinet = ROOT / "dragmesh" / "assets" / "cabinet.glb"
     app = ViewerApp(ViewerOptions(size=(900, 600)))
+    c = app.controller
     try:
         app.step()
         app.on_file_drop(100, 100, [str(cabinet)])
-        assert app.session.mesh is not None and app.session.mesh.source.endswith("cabinet.glb")
-        assert [e.name for e in app.recent.entries] == ["cabinet.glb"]
-        assert app.session.mesh.part_names[app.session.base] == "body"
+        assert c.session.mesh is not None and c.session.mesh.source.endswith("cabinet.glb")
+        assert [e.name for e in c.recent.entries] == ["cabinet.glb"]
+        assert c.session.mesh.part_names[c.session.base] == "body"
 
-        assert app.key_action(key.Z, key.MOD_CTRL) == app.undo
-        assert app.key_action(key.Z, key.MOD_CTRL | key.MOD_SHIFT) == app.redo
-        assert app.key_action(key.Y, key.MOD_CTRL) == app.redo
-        assert app.key_action(key.F, key.MOD_SHIFT) == app.flip
-        assert app.key_action(key.B, 0) == app.make_base
-        assert app.key_action(key.A, 0) == app.snap_axis and app.key_action(key.H, 0) == app.toggle_hinge
-        assert app.key_action(key.L, 0) == app.focus_limits and app.key_action(key.G, 0) == app.toggle_ghosts
-        app.camera.yaw, app.camera.distance = 1.0, 50.0
+        assert app.key_action(key.Z, key.MOD_CTRL) == c.undo
+        assert app.key_action(key.Z, key.MOD_CTRL | key.MOD_SHIFT) == c.redo
+        assert app.key_action(key.Y, key.MOD_CTRL) == c.redo
+        assert app.key_action(key.F, key.MOD_SHIFT) == c.flip
+        assert app.key_action(key.B, 0) == c.make_base
+        assert app.key_action(key.A, 0) == c.snap_axis and app.key_action(key.H, 0) == c.toggle_hinge
+        assert app.key_action(key.L, 0) == c.focus_limits and app.key_action(key.G, 0) == c.toggle_ghosts
+        c.camera.yaw, c.camera.distance = 1.0, 50.0
         app.key_action(key.F, 0)()  # frame all: same direction, fitted again
-        assert app.camera.yaw == pytest.approx(1.0) and app.camera.distance < 10
+        assert c.camera.yaw == pytest.approx(1.0) and c.camera.distance < 10
         app.key_action(key.NUM_7, 0)()
-        assert app.camera.pitch > np.radians(89)
+        assert c.camera.pitch > np.radians(89)
         app.key_action(key.HOME, 0)()
-        assert np.degrees(app.camera.pitch) == pytest.approx(22.0)
+        assert np.degrees(c.camera.pitch) == pytest.approx(22.0)
 
         vx, vy, vw, vh = app.view_rect
         app.on_mouse_press(vx + 5, vy + 5, mouse.LEFT, key.MOD_SHIFT)
         app.on_mouse_drag(vx + 45, vy + 5, 40, 0, mouse.LEFT, key.MOD_SHIFT)
-        assert app.camera_moving and app.mode == "orbit"
+        assert c.camera_moving and app.mode == "orbit"
         app.frame()
         app.on_mouse_release(vx + 45, vy + 5, mouse.LEFT, key.MOD_SHIFT)
-        assert not app.camera_moving
+        assert not c.camera_moving
 
-        app.show_message("word " * 120 + "end", error=True)
+        c.show_message("word " * 120 + "end", error=True)
         app.frame()
         lines = app.panel.status_text()
         assert 1 < len(lines) <= STATUS_LINES and lines[-1].endswith("…")
         assert all(line.label.content_width <= line.width + 1 for line in app.panel.status_lines)
     finally:
-        app.executor.shutdown(wait=True)
+        c.executor.shutdown(wait=True)
         app.window.close()
