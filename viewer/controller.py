@@ -257,7 +257,7 @@ class Controller:
         self._install_parts(mesh)
         self._reset_camera(mesh)
         self.selected = self.hovered = None
-        self.playing = False
+        self._stop_playing()  # a new mesh stops the old one's playback timer too
         self.notice = ""
         name = Path(mesh.source).name if mesh.source else "mesh"
         self.hooks.mesh_opened(mesh)
@@ -289,8 +289,7 @@ class Controller:
             mesh = self.session.set_up(up)
             self.default_up = tuple(float(x) for x in mesh.up)
             self._reset_camera(mesh)
-            self.playing = False
-            self.hooks.stop(self._advance)
+            self._stop_playing()
             if mesh.source and Path(mesh.source).exists():
                 self.recent.add(mesh.source, mesh.up)
             self.record("up", up=mesh.up, camera=self.camera_fields())
@@ -829,7 +828,7 @@ class Controller:
         def run():
             self.session.push()
             self.session.reset(self.selected)
-            self.playing = False
+            self._stop_playing()
             self.show_message(f"{self.part_name(self.selected)} is back at rest; its next drag infers the joint again.")
         self._guard(run)
 

@@ -89,3 +89,18 @@ def test_actions_that_need_a_trajectory_say_so(controller):
     assert c.message == "Framed all parts." and not c.camera_moving
     lo, hi = c.session.bounds()
     assert np.isfinite(c.camera.project(np.array([lo, hi]))).all()
+
+
+def test_opening_a_mesh_while_playing_stops_the_playback_timer(tmp_path, monkeypatch):
+    monkeypatch.setenv("DRAGMESH_CONFIG_DIR", str(tmp_path / "config"))
+    scheduled = []
+    c = Controller(ViewerOptions(), Hooks(every=lambda fn, seconds: scheduled.append(fn),
+                                          stop=lambda fn: scheduled.remove(fn)))
+    try:
+        c.load(CABINET)
+        c.playing = True  # as Space leaves it: the timer runs
+        c.hooks.every(c._advance, 0.1)
+        c.load(CABINET)
+        assert not c.playing and scheduled == []  # no orphaned timer advancing the new mesh's frames
+    finally:
+        c.close()
