@@ -2,14 +2,26 @@
 
 Data flows through the stages in the order of the package layout (timed, in milliseconds):
 
-1. ``load``       mesh file -> :class:`~dragmesh.io.PartMesh` (skipped when one is given)
+1. ``load``       mesh file -> :class:`~dragmesh.io.PartMesh` (:meth:`DragMesh.load`; skipped when one
+                  is given, :func:`with_up` when an up is given with it)
 2. ``part``       part names / labels -> face mask; the drag is checked against the part
+                  (:func:`select_part`)
 3. ``sample``     normalisation (:class:`~dragmesh.normalize.Normalization`) and N surface points
-                  with the part mask, in the model frame
+                  with the part mask, in the model frame (:func:`sample_model_frame`)
 4. ``joint``      joint inference (a predictor's ``predict``), or the user's joint mapped in
-5. ``motion``     raw trajectory, (S, T, 8) dual quaternions (a generator's ``generate``)
+                  (:meth:`DragMesh.choose_joint`); its conventional origin and the sign rule
+                  (:func:`orient_joint`)
+5. ``motion``     raw trajectory, (S, T, 8) dual quaternions (a generator's ``generate``,
+                  :meth:`DragMesh.generate_motion`)
 6. ``projection`` each raw frame snapped onto the joint's one-parameter motion, clamped to limits
+                  (:func:`project_frames`), and how far the raw frames were from it
+                  (:func:`kinematic_violation`)
 7. ``output``     everything mapped back to the input mesh's coordinates and units
+                  (:func:`to_mesh_frame`)
+
+The arguments are checked before the stages (:func:`check_request`) and the stages' outputs become
+an :class:`ArticulationResult` after them (:func:`build_result`). The result's files are written by
+:mod:`dragmesh.export.results`, which also combines several results into one asset (:func:`combine`).
 
 The sign rule (docs/architecture.md, Conventions): a positive joint value is the motion the drag asks for. When a joint's
 value for the drag is negative the joint is flipped (axis negated, limits swapped), so values are
@@ -39,12 +51,16 @@ import numpy as np
 import torch
 
 from dragmesh.errors import DragError, InputError
-from dragmesh.geometry.dualquat import dq_normalize, np_dq_from_matrix, np_dq_to_matrix, project_dq_to_value
-from dragmesh.geometry.joints import JOINT_TYPES, REVOLUTE, Joint
+from dragmesh.export.results import combine, export_result, result_name, write_result
+from dragmesh.geometry.dualquat import (dq_normalize, np_dq_apply, np_dq_from_matrix, np_dq_to_matrix,
+                                        project_dq_to_value)
+from dragmesh.geometry.joints import JOINT_TYPES, Joint, canonical_origin
+from dragmesh.geometry.triangles import closest_point_on_triangles
 from dragmesh.io import PartMesh, load_mesh
+from dragmesh.io.values import (check_frames, check_joint_value, check_part, check_path, check_samples, check_seed,
+                                check_vector3)
 from dragmesh.model_names import JOINT_MODELS, MOTION_MODELS
 from dragmesh.normalize import Normalization, unit_up
-from dragmesh.geometry.triangles import closest_point_on_triangles
 from dragmesh.sampling import face_areas, lattice_sample, min_masked_points
 
 # The drag point must lie within this fraction of the object's bounding-box diagonal of the part.
@@ -165,31 +181,47 @@ def check_drag(
     return p, v
 
 
-def _as_joint(joint: Joint | dict) -> Joint:
-    if isinstance(joint, Joint):
-        return joint
-    if isinstance(joint, dict):
-        return Joint.from_dict(joint)
-    raise InputError(f"joint must be a Joint or a dict with type, axis, origin, limits; got {type(joint).__name__}")
+@dataclass(frozen=True)
+class Request:
+    """The arguments of one :meth:`DragMesh.articulate` call, checked by :func:`check_request`.
+
+    mesh: a PartMesh, or a mesh file's path. part: a part name or label, or a list of them; None
+    to find the part under the drag point. drag_point, drag_vector: as given, known to be three
+    finite numbers each (checked against the part by :func:`select_part`). joint: the user's joint
+    in mesh coordinates, or None. joint_type: "revolute", "prismatic" or None. frames (T),
+    samples (S), seed: checked integers.
+    """
+
+    mesh: PartMesh | str | os.PathLike
+    part: str | int | list | None
+    drag_point: Any
+    drag_vector: Any
+    joint: Joint | None
+    joint_type: str | None
+    frames: int
+    samples: int
+    seed: int
 
 
-def _check_type(joint_type: str | None) -> str | None:
-    if joint_type is None:
-        return None
-    kind = str(joint_type).strip().lower()
-    if kind not in JOINT_TYPES:
-        raise InputError(f"joint type must be revolute or prismatic, got {joint_type!r}")
-    return kind
-
-
-def canonical_origin(joint: Joint, centroid: np.ndarray) -> Joint:
-    """The same joint line with the conventional origin (the data generator's): revolute, the point
-    of the axis line nearest ``centroid`` (3,); prismatic, ``centroid`` itself."""
-    if joint.type == REVOLUTE:
-        origin = joint.origin + joint.axis * float((centroid - joint.origin) @ joint.axis)
-    else:
-        origin = np.asarray(centroid, dtype=np.float64)
-    return Joint(joint.type, joint.axis, origin, joint.limits)
+def check_request(mesh, part, drag_point, drag_vector, joint, joint_type, frames, samples, seed) -> Request:
+    """Check every argument of a drag before any work (the validation of :mod:`dragmesh.io.values`,
+    shared with the command line and the batch), each fault one InputError (DragError for the
+    drag) naming it."""
+    if not isinstance(mesh, PartMesh):
+        mesh = check_path(mesh, "mesh")
+    part = None if part is None else check_part(part)
+    check_vector3(drag_point, "drag point", DragError)
+    check_vector3(drag_vector, "drag vector", DragError)
+    frames, samples, seed = check_frames(frames), check_samples(samples), check_seed(seed)
+    if joint_type is not None:
+        kind = joint_type.strip().lower() if isinstance(joint_type, str) else None
+        if kind not in JOINT_TYPES:
+            raise InputError(f"joint type must be revolute or prismatic, got {joint_type!r}")
+        joint_type = kind
+    given = check_joint_value(joint)
+    if given is not None and joint_type is not None and given.type != joint_type:
+        raise InputError(f"joint type {joint_type!r} contradicts the given {given.type} joint")
+    return Request(mesh, part, drag_point, drag_vector, given, joint_type, frames, samples, seed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,10 +310,7 @@ class ArticulationResult:
     @property
     def name(self) -> str:
         """Default file stem: the mesh file's stem and the part, e.g. ``cabinet_door``."""
-        from dragmesh.export import safe_name
-
-        stem = Path(self.mesh.source).stem if self.mesh.source else "object"
-        return safe_name(f"{stem}_{'+'.join(self.part)}", "object")
+        return result_name(self)
 
     # -- documents ----------------------------------------------------------------------------
 
@@ -343,7 +372,7 @@ class ArticulationResult:
             arrays[f"samples_{key}"] = value
         return arrays
 
-    # -- exports ------------------------------------------------------------------------------
+    # -- exports (written by dragmesh.export.results) -----------------------------------------
 
     def asset(self, name: str | None = None):
         """This result as an :class:`~dragmesh.export.ArticulatedAsset` (base + one moving part)."""
@@ -353,70 +382,32 @@ class ArticulationResult:
                **options) -> dict[str, list[Path]]:
         """Write ``formats`` (glb, urdf, mp4, gif, npz, json; ``"all"``) to ``out_dir``; see
         :func:`dragmesh.export.export` for ``fps``, ``loop``, ``size``. Returns the paths by format."""
-        from dragmesh.export import export
-
-        return export(self.asset(stem), out_dir, formats, stem or self.name,
-                      document=self.to_dict(full=True), arrays=self.extra_arrays(), **options)
+        return export_result(self, out_dir, formats, stem, **options)
 
     def to_glb(self, path: str | os.PathLike, fps: float = 12.0, loop: str = "once") -> Path:
         """Animated GLB (base and part nodes, TRS channels, LINEAR)."""
-        from dragmesh.export.gltf import write_glb
-
-        return write_glb(self.asset(), path, fps=fps, loop=loop)
+        return write_result(self, "glb", path, fps=fps, loop=loop)
 
     def to_urdf(self, path: str | os.PathLike) -> list[Path]:
         """URDF plus OBJ meshes beside it; returns the paths, the URDF first."""
-        from dragmesh.export.urdf import write_urdf
-
-        return write_urdf(self.asset(), path)
+        return write_result(self, "urdf", path)
 
     def to_video(self, path: str | os.PathLike, fps: float = 12.0, loop: str = "pingpong",
                  size: tuple[int, int] = (640, 480)) -> list[Path]:
         """MP4 or GIF (by the suffix of ``path``) and a PNG thumbnail of the first frame."""
-        from dragmesh.export.video import write_video
-
-        return write_video(self.asset(), path, fps=fps, loop=loop, size=size)
+        return write_result(self, "video", path, fps=fps, loop=loop, size=size)
 
     def to_npz(self, path: str | os.PathLike) -> Path:
-        from dragmesh.export.trajectory import write_npz
-
-        return write_npz(self.asset(), path, self.extra_arrays())
+        """The trajectory and :meth:`extra_arrays` as NPZ."""
+        return write_result(self, "npz", path)
 
     def to_json(self, path: str | os.PathLike) -> Path:
-        from dragmesh.export.trajectory import write_json
-
-        return write_json(self.asset(), path, self.to_dict(full=True))
-
-
-def combine(results: Sequence[ArticulationResult], name: str | None = None):
-    """Several results on the same mesh (different parts) as one
-    :class:`~dragmesh.export.ArticulatedAsset`: the base is every face no result moves; each result
-    is one moving part. Trajectories must have the same number of frames."""
-    from dragmesh.export import ArticulatedAsset, MovingPart
-
-    if not results:
-        raise InputError("combine needs at least one result")
-    mesh = results[0].mesh
-    if any(r.mesh is not mesh for r in results[1:]):
-        raise InputError("combined results must come from the same mesh object")
-    if len({r.frames for r in results}) > 1:
-        raise InputError("combined results must have the same number of frames")
-    moving = np.zeros(len(mesh.faces), dtype=bool)
-    parts = []
-    for r in results:
-        if (moving & r.face_mask).any():
-            raise InputError(f"part {'+'.join(r.part)} overlaps another combined part")
-        moving |= r.face_mask
-        vertices, faces = mesh.submesh(r.face_mask)
-        parts.append(MovingPart("+".join(r.part), vertices, faces, r.joint, r.values, r.transforms))
-    base_vertices, base_faces = mesh.submesh(~moving)  # part_face_mask keeps something fixed
-    if name is None:
-        name = results[0].name if len(results) == 1 else Path(mesh.source or "object").stem
-    return ArticulatedAsset(base_vertices, base_faces, parts, up=mesh.up, name=name)
+        """The full document (:meth:`to_dict` with ``full``) as JSON."""
+        return write_result(self, "json", path)
 
 
 # ---------------------------------------------------------------------------------------------
-# Pipeline
+# Stages: one function each, in the order DragMesh.articulate runs them
 # ---------------------------------------------------------------------------------------------
 
 
@@ -436,6 +427,8 @@ def _single_thread() -> Iterator[None]:
 
 
 class _Timer:
+    """Milliseconds per stage: ``with timer("joint"): ...`` adds the block's time to ``ms["joint"]``."""
+
     def __init__(self) -> None:
         self.ms: dict[str, float] = {}
 
@@ -446,6 +439,215 @@ class _Timer:
             yield
         finally:
             self.ms[stage] = self.ms.get(stage, 0.0) + (time.perf_counter() - start) * 1e3
+
+
+def with_up(mesh: PartMesh, up: Any) -> PartMesh:
+    """Stage ``load``, for a given PartMesh: the same mesh with the up direction ``up`` (3,)."""
+    return PartMesh(mesh.vertices, mesh.faces, mesh.face_labels, mesh.part_names, mesh.joints, mesh.source,
+                    unit_up(up))
+
+
+@dataclass
+class PartSelection:
+    """Output of stage ``part``: the moving part and the drag on it, in mesh coordinates.
+
+    face_mask: (F,) bool, the moving faces. names: the part names (``["found"]`` for a part found
+    under the drag point). found_vertices: (K,) indices of a found part's vertices, else None.
+    drag_point, drag_vector: (3,) float64, checked against the part.
+    """
+
+    face_mask: np.ndarray
+    names: list[str]
+    found_vertices: np.ndarray | None
+    drag_point: np.ndarray
+    drag_vector: np.ndarray
+
+
+def find_part_at(mesh: PartMesh, drag_point: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The part under the drag point (:func:`dragmesh.segment.find_part`): (face mask (F,) bool,
+    its vertex indices (K,)). Raises NoPartError when the surface found there is empty or the
+    whole object."""
+    from dragmesh.segment import NoPartError, find_part
+
+    selection = find_part(mesh.vertices, mesh.faces, drag_point, up=mesh.up)
+    if not selection.face_mask.any() or selection.face_mask.all():
+        raise NoPartError("no movable part at the drag point: the surface found there is "
+                          + ("empty" if not selection.face_mask.any() else "the whole object"))
+    return selection.face_mask, np.flatnonzero(selection.vertex_mask)
+
+
+def select_part(mesh: PartMesh, part: Any, drag_point: Any, drag_vector: Any) -> PartSelection:
+    """Stage ``part``: the faces of the named part(s), or of the part found under the drag point
+    when ``part`` is None, and the drag checked against them (:func:`check_drag`)."""
+    found = None
+    if part is None:
+        face_mask, found = find_part_at(mesh, drag_point)
+        names = ["found"]
+    else:
+        face_mask = mesh.part_face_mask(part)
+        names = [mesh.part_names[i] for i in mesh.part_indices(part)]
+    p, v = check_drag(mesh, face_mask, drag_point, drag_vector, "+".join(repr(n) for n in names))
+    return PartSelection(face_mask, names, found, p, v)
+
+
+@dataclass
+class ModelInput:
+    """Output of stage ``sample``: the object and the drag as the models read them, in the model
+    frame (the mesh normalised by ``normalization``).
+
+    vertices: (V, 3) float64, the mesh's vertices. points: (N, 3) float32 surface points; mask:
+    (N,) bool, those on the moving part. drag_point, drag_vector: (3,) float64. centroid: (3,)
+    the moving part's area centroid. diagonal: the object's bounding-box diagonal.
+    """
+
+    normalization: Normalization
+    vertices: np.ndarray
+    points: np.ndarray
+    mask: np.ndarray
+    drag_point: np.ndarray
+    drag_vector: np.ndarray
+    centroid: np.ndarray
+    diagonal: float
+
+    def part_points(self, count: int) -> np.ndarray:
+        """The first ``count`` sampled points on the moving part, (count, 3) float64."""
+        return self.points[self.mask][:count].astype(np.float64)
+
+
+def sample_model_frame(mesh: PartMesh, selection: PartSelection, n_points: int) -> ModelInput:
+    """Stage ``sample``: normalise the mesh to the model frame and sample ``n_points`` surface points.
+
+    The normalisation turns the object about its up direction to the dragged part, so the same
+    object in any orientation (its up given) reaches the models as the same numbers. The points are
+    a fixed lattice's crossings with the surface, so one mesh and one drag give one joint, whatever
+    the seed, the file format, the face order or the triangulation.
+    """
+    norm = Normalization.from_mesh(mesh, selection.face_mask)
+    vertices_m = norm.to_model(mesh.vertices)
+    sample = lattice_sample(vertices_m, mesh.faces, n_points, selection.face_mask,
+                            min_masked=min_masked_points(n_points))
+    part_faces = mesh.faces[selection.face_mask]
+    areas = face_areas(mesh.vertices, part_faces)
+    centroid = (mesh.vertices[part_faces].mean(axis=1) * areas[:, None]).sum(0) / max(areas.sum(), 1e-300)
+    return ModelInput(
+        normalization=norm, vertices=vertices_m, points=sample.points.astype(np.float32), mask=sample.mask,
+        drag_point=norm.to_model(selection.drag_point), drag_vector=norm.displacement_to_model(selection.drag_vector),
+        centroid=norm.to_model(centroid),
+        diagonal=float(np.linalg.norm(np.ptp(mesh.vertices, axis=0))) / norm.scale,
+    )
+
+
+@dataclass
+class JointChoice:
+    """Output of stage ``joint`` before :func:`orient_joint`: the joint in the model frame and where
+    it came from.
+
+    type_probability: the predictor's probability of the joint's type (1.0 for a given joint).
+    source: "predicted" or "given". alternatives: the predictor's runners-up (model frame).
+    evidence: the predictor's score terms. probability: the joint's own probability, or None.
+    """
+
+    joint: Joint
+    type_probability: float
+    source: str
+    alternatives: list = field(default_factory=list)
+    evidence: dict = field(default_factory=dict)
+    probability: float | None = None
+
+
+def orient_joint(joint_m: Joint, model: ModelInput) -> tuple[Joint, float]:
+    """Stage ``joint``, last step: the joint (model frame) with the conventional origin
+    (:func:`~dragmesh.geometry.joints.canonical_origin`) and the sign rule applied (flipped when
+    the drag asks for a negative value), and the drag's value on it, >= 0 and within its limits."""
+    with _single_thread():
+        joint_m = canonical_origin(joint_m, model.centroid)
+        value = float(joint_m.drag_value(model.drag_point, model.drag_vector, clamp=False))
+    if value < 0:
+        joint_m, value = joint_m.flipped(), -value
+    return joint_m, float(joint_m.clamp(value))
+
+
+def project_frames(joint_m: Joint, raw: np.ndarray, part_points: np.ndarray) -> np.ndarray:
+    """Stage ``projection``: the joint value (S, T) of each raw frame (S, T, 8), fitted on the part's
+    points (N, 3) (:func:`~dragmesh.geometry.dualquat.project_dq_to_value`), clamped to the limits
+    and to >= 0: the joint was flipped so that the drag asks for a value >= 0, so no frame of any
+    sample (a drawn timing can dip below 0 at the start of a tiny drag) moves against the drag."""
+    samples, frames = raw.shape[:2]
+    values_m = project_dq_to_value(
+        joint_m.is_revolute, torch.from_numpy(joint_m.axis), torch.from_numpy(joint_m.origin),
+        torch.from_numpy(raw), torch.from_numpy(part_points).expand(samples, frames, -1, -1),
+    ).numpy()
+    return np.maximum(np.asarray(joint_m.clamp(values_m), dtype=np.float64), 0.0).reshape(samples, frames)
+
+
+def kinematic_violation(joint_m: Joint, values_m: np.ndarray, raw: np.ndarray, part_points: np.ndarray,
+                        diagonal: float) -> np.ndarray:
+    """How far each raw trajectory is from a joint motion, (S,): the mean distance of the part's
+    points (N, 3) between the raw frames (S, T, 8) and the joint at the projected values (S, T),
+    over frames and points, divided by the object's diagonal (0 for an exact joint motion)."""
+    samples, frames = values_m.shape
+    exact = joint_m.dual_quaternions(values_m.reshape(-1)).reshape(samples, frames, 8)
+    gap = np.linalg.norm(np_dq_apply(exact, part_points) - np_dq_apply(raw, part_points), axis=-1)  # (S, T, N)
+    return gap.mean(axis=(1, 2)) / diagonal if gap.size else np.zeros(samples)
+
+
+@dataclass
+class MeshTrajectory:
+    """Output of stage ``output``: the joint and the trajectories in the input mesh's coordinates
+    and units, every sample: values (S, T), dual_quaternions (S, T, 8), transforms (S, T, 4, 4)
+    (the projected frames, or the raw ones when not projecting), raw_dual_quaternions,
+    raw_transforms; alternatives as dicts with their probability and source."""
+
+    joint: Joint
+    alternatives: list[dict]
+    values: np.ndarray
+    dual_quaternions: np.ndarray
+    transforms: np.ndarray
+    raw_dual_quaternions: np.ndarray
+    raw_transforms: np.ndarray
+
+
+def to_mesh_frame(norm: Normalization, joint_m: Joint, alternatives: list, values_m: np.ndarray, raw: np.ndarray,
+                  project: bool) -> MeshTrajectory:
+    """Stage ``output``: the joint (model frame), its alternatives, the projected values (S, T) and
+    the raw frames (S, T, 8) mapped back to the mesh's coordinates and units; the frames are the
+    joint's own at the values when ``project``, the raw ones otherwise."""
+    joint_mesh = norm.joint_from_model(joint_m)
+    alternatives = [{**norm.joint_from_model(a.joint).to_dict(), "probability": float(a.probability),
+                     "source": a.source} for a in alternatives]
+    values = values_m * (1.0 if joint_m.is_revolute else norm.scale)
+    raw_transforms = norm.transform_from_model(np_dq_to_matrix(raw))
+    raw_dqs = np_dq_from_matrix(raw_transforms)
+    if project:
+        samples, frames = values.shape
+        dqs = joint_mesh.dual_quaternions(values.reshape(-1)).reshape(samples, frames, 8)
+        transforms = joint_mesh.transforms(values.reshape(-1)).reshape(samples, frames, 4, 4)
+    else:
+        dqs, transforms = raw_dqs, raw_transforms
+    return MeshTrajectory(joint_mesh, alternatives, values, dqs, transforms, raw_dqs, raw_transforms)
+
+
+def build_result(mesh: PartMesh, selection: PartSelection, choice: JointChoice, joint_m: Joint,
+                 model: ModelInput, trajectory: MeshTrajectory, violations: np.ndarray, project: bool,
+                 timing_ms: dict[str, float], predictor: str, generator: str) -> ArticulationResult:
+    """The :class:`ArticulationResult` of the stages' outputs: sample 0 is the main trajectory; the
+    per-sample arrays are kept only for more than one sample."""
+    t = trajectory
+    samples = None
+    if len(t.values) > 1:
+        samples = {"values": t.values, "dual_quaternions": t.dual_quaternions, "transforms": t.transforms,
+                   "raw_dual_quaternions": t.raw_dual_quaternions, "raw_transforms": t.raw_transforms,
+                   "violation": violations}
+    return ArticulationResult(
+        mesh=mesh, part=selection.names, face_mask=selection.face_mask, joint=t.joint,
+        type_probability=choice.type_probability, joint_source=choice.source, drag_point=selection.drag_point,
+        drag_vector=selection.drag_vector, values=t.values[0], dual_quaternions=t.dual_quaternions[0],
+        transforms=t.transforms[0], raw_dual_quaternions=t.raw_dual_quaternions[0],
+        raw_transforms=t.raw_transforms[0], samples=samples, projected=project, violation=float(violations[0]),
+        normalization=model.normalization, model_joint=joint_m, timing_ms=timing_ms, predictor=predictor,
+        generator=generator, alternatives=t.alternatives, evidence=choice.evidence,
+        joint_probability=choice.probability, found_vertices=selection.found_vertices,
+    )
 
 
 class DragMesh:
@@ -527,145 +729,59 @@ class DragMesh:
         """
         timer = _Timer()
         total_start = time.perf_counter()
-        # One validation layer (dragmesh.io.values), shared with the command line and the batch:
-        # every argument is checked before any work, each fault one InputError naming it.
-        from dragmesh.io.values import (check_frames, check_joint_value, check_part, check_path, check_samples,
-                                        check_seed, check_vector3)
-
-        if not isinstance(mesh, PartMesh):
-            mesh = check_path(mesh, "mesh")
-        part = None if part is None else check_part(part)
-        check_vector3(drag_point, "drag point", DragError)
-        check_vector3(drag_vector, "drag vector", DragError)
-        frames, samples, seed = check_frames(frames), check_samples(samples), check_seed(seed)
-        if joint_type is not None and not isinstance(joint_type, str):
-            raise InputError(f"joint type must be revolute or prismatic, got {joint_type!r}")
-        joint_type = _check_type(joint_type)
-        given = check_joint_value(joint)
-        if given is not None and joint_type is not None and given.type != joint_type:
-            raise InputError(f"joint type {joint_type!r} contradicts the given {given.type} joint")
-
+        request = check_request(mesh, part, drag_point, drag_vector, joint, joint_type, frames, samples, seed)
         with timer("load"):
-            part_mesh = self.load(mesh, labels=labels, up=up)
-            if up is not None and isinstance(mesh, PartMesh):
-                part_mesh = PartMesh(part_mesh.vertices, part_mesh.faces, part_mesh.face_labels,
-                                     part_mesh.part_names, part_mesh.joints, part_mesh.source, unit_up(up))
-
-        found = None
+            part_mesh = self.load(request.mesh, labels=labels, up=up)
+            if up is not None and isinstance(request.mesh, PartMesh):
+                part_mesh = with_up(part_mesh, up)
         with timer("part"):
-            if part is None:
-                face_mask, found = self._find_part(part_mesh, drag_point)
-                names = ["found"]
-            else:
-                face_mask = part_mesh.part_face_mask(part)
-                names = [part_mesh.part_names[i] for i in part_mesh.part_indices(part)]
-            p, v = check_drag(part_mesh, face_mask, drag_point, drag_vector, "+".join(repr(n) for n in names))
-
+            selection = select_part(part_mesh, request.part, request.drag_point, request.drag_vector)
         with timer("sample"):
-            # Turned about up to the dragged part, so the same object in any orientation (its up
-            # given) reaches the models as the same numbers.
-            norm = Normalization.from_mesh(part_mesh, face_mask)
-            # Sampled from the surface alone (a fixed lattice's crossings with it): one mesh and one
-            # drag give one joint, whatever the seed, the file format, the face order or the
-            # triangulation.
-            vertices_m = norm.to_model(part_mesh.vertices)
-            sample = lattice_sample(vertices_m, part_mesh.faces, self.n_points, face_mask,
-                                    min_masked=min_masked_points(self.n_points))
-            points = sample.points.astype(np.float32)
-            mask = sample.mask
-            p_m, v_m = norm.to_model(p), norm.displacement_to_model(v)
-            part_faces = part_mesh.faces[face_mask]
-            areas = face_areas(part_mesh.vertices, part_faces)
-            centroid = (part_mesh.vertices[part_faces].mean(axis=1) * areas[:, None]).sum(0) / max(areas.sum(), 1e-300)
-            centroid_m = norm.to_model(centroid)
-
+            model = sample_model_frame(part_mesh, selection, self.n_points)
         with timer("joint"):
-            alternatives, evidence, joint_probability = [], {}, None
-            if given is not None:
-                joint_m, probability, source = norm.joint_to_model(given), 1.0, "given"
-            else:
-                options = {}
-                if getattr(self.predictor, "uses_scene", False):
-                    options["scene"] = self._scene(vertices_m, part_mesh.faces, face_mask)
-                prediction = self.predictor.predict(points, mask, p_m.astype(np.float32), v_m.astype(np.float32),
-                                                    joint_type, **options)
-                joint_m, probability, source = prediction.joint, float(prediction.type_probability), "predicted"
-                alternatives, evidence = list(getattr(prediction, "alternatives", [])), dict(getattr(prediction, "evidence", {}))
-                joint_probability = getattr(prediction, "probability", None)
-            with _single_thread():
-                joint_m = canonical_origin(joint_m, centroid_m)
-                value = float(joint_m.drag_value(p_m, v_m, clamp=False))
-            if value < 0:
-                joint_m, value = joint_m.flipped(), -value
-            value = float(joint_m.clamp(value))
-
-        gen_points, gen_mask = points[: self.generator_points], mask[: self.generator_points]
+            choice = self.choose_joint(model, part_mesh.faces, selection.face_mask, request)
+            joint_m, value = orient_joint(choice.joint, model)
         with timer("motion"):
-            raw = np.asarray(self.generator.generate(gen_points, gen_mask, joint_m, p_m, v_m, value, frames=frames,
-                                                     samples=samples, seed=seed), dtype=np.float64)
-            if raw.shape != (samples, frames, 8):
-                raise InputError(f"motion generator returned shape {raw.shape}, expected {(samples, frames, 8)}")
-            raw = dq_normalize(torch.from_numpy(raw)).numpy()
-
+            raw = self.generate_motion(model, joint_m, value, request)
         with timer("projection"), _single_thread():
-            part_points = points[mask][:PROJECTION_POINTS].astype(np.float64)
-            values_m = project_dq_to_value(
-                joint_m.is_revolute, torch.from_numpy(joint_m.axis), torch.from_numpy(joint_m.origin),
-                torch.from_numpy(raw), torch.from_numpy(part_points).expand(samples, frames, -1, -1),
-            ).numpy()
-            # The joint was flipped so that the drag asks for a value >= 0: no frame of any sample
-            # (a drawn timing can dip below 0 at the start of a tiny drag) moves against the drag.
-            values_m = np.maximum(np.asarray(joint_m.clamp(values_m), dtype=np.float64), 0.0).reshape(samples, frames)
-            exact_m = joint_m.transforms(values_m.reshape(-1)).reshape(samples, frames, 4, 4)
-            raw_m = np_dq_to_matrix(raw)
-            moved_exact = np.einsum("stij,nj->stni", exact_m[..., :3, :3], part_points) + exact_m[:, :, None, :3, 3]
-            moved_raw = np.einsum("stij,nj->stni", raw_m[..., :3, :3], part_points) + raw_m[:, :, None, :3, 3]
-            diag_m = float(np.linalg.norm(np.ptp(part_mesh.vertices, axis=0))) / norm.scale
-            gap = np.linalg.norm(moved_exact - moved_raw, axis=-1)  # (S, T, N)
-            violations = gap.mean(axis=(1, 2)) / diag_m if gap.size else np.zeros(samples)
-
+            part_points = model.part_points(PROJECTION_POINTS)
+            values_m = project_frames(joint_m, raw, part_points)
+            violations = kinematic_violation(joint_m, values_m, raw, part_points, model.diagonal)
         with timer("output"), _single_thread():
-            joint_mesh = norm.joint_from_model(joint_m)
-            alternatives = [{**norm.joint_from_model(a.joint).to_dict(), "probability": float(a.probability),
-                             "source": a.source} for a in alternatives]
-            scale = 1.0 if joint_m.is_revolute else norm.scale
-            values = values_m * scale
-            if project:
-                dqs = joint_mesh.dual_quaternions(values.reshape(-1)).reshape(samples, frames, 8)
-                transforms = joint_mesh.transforms(values.reshape(-1)).reshape(samples, frames, 4, 4)
-            raw_transforms = norm.transform_from_model(raw_m)
-            raw_dqs = np_dq_from_matrix(raw_transforms)
-            if not project:
-                transforms, dqs = raw_transforms, raw_dqs
-            sample_arrays = None
-            if samples > 1:
-                sample_arrays = {"values": values, "dual_quaternions": dqs, "transforms": transforms,
-                                 "raw_dual_quaternions": raw_dqs, "raw_transforms": raw_transforms,
-                                 "violation": violations}
-
+            trajectory = to_mesh_frame(model.normalization, joint_m, choice.alternatives, values_m, raw, project)
         timer.ms["total"] = (time.perf_counter() - total_start) * 1e3
-        return ArticulationResult(
-            mesh=part_mesh, part=names, face_mask=face_mask, joint=joint_mesh, type_probability=probability,
-            joint_source=source, drag_point=p, drag_vector=v, values=values[0], dual_quaternions=dqs[0],
-            transforms=transforms[0], raw_dual_quaternions=raw_dqs[0], raw_transforms=raw_transforms[0],
-            samples=sample_arrays, projected=project, violation=float(violations[0]), normalization=norm,
-            model_joint=joint_m, timing_ms=timer.ms,
-            predictor=getattr(self.predictor, "name", type(self.predictor).__name__),
-            generator=getattr(self.generator, "name", type(self.generator).__name__),
-            alternatives=alternatives, evidence=evidence, joint_probability=joint_probability,
-            found_vertices=found,
-        )
+        return build_result(part_mesh, selection, choice, joint_m, model, trajectory, violations, project, timer.ms,
+                            getattr(self.predictor, "name", type(self.predictor).__name__),
+                            getattr(self.generator, "name", type(self.generator).__name__))
 
-    @staticmethod
-    def _find_part(mesh: PartMesh, drag_point: Any) -> tuple[np.ndarray, np.ndarray]:
-        """The part under the drag point: (face mask (F,) bool, its vertex indices (K,))."""
-        from dragmesh.segment import NoPartError, find_part
+    def choose_joint(self, model: ModelInput, faces: np.ndarray, face_mask: np.ndarray,
+                     request: Request) -> JointChoice:
+        """Stage ``joint``: the user's joint mapped into the model frame, or the predictor's joint for
+        the sampled points (N, 3), their part mask (N,) and the drag, of the requested type if one
+        is; a predictor that ``uses_scene`` also gets the physical scene."""
+        if request.joint is not None:
+            return JointChoice(model.normalization.joint_to_model(request.joint), 1.0, "given")
+        options = {}
+        if getattr(self.predictor, "uses_scene", False):
+            options["scene"] = self._scene(model.vertices, faces, face_mask)
+        prediction = self.predictor.predict(model.points, model.mask, model.drag_point.astype(np.float32),
+                                            model.drag_vector.astype(np.float32), request.joint_type, **options)
+        return JointChoice(prediction.joint, float(prediction.type_probability), "predicted",
+                           list(getattr(prediction, "alternatives", [])), dict(getattr(prediction, "evidence", {})),
+                           getattr(prediction, "probability", None))
 
-        selection = find_part(mesh.vertices, mesh.faces, drag_point, up=mesh.up)
-        if not selection.face_mask.any() or selection.face_mask.all():
-            raise NoPartError("no movable part at the drag point: the surface found there is "
-                              + ("empty" if not selection.face_mask.any() else "the whole object"))
-        return selection.face_mask, np.flatnonzero(selection.vertex_mask)
+    def generate_motion(self, model: ModelInput, joint_m: Joint, value: float, request: Request) -> np.ndarray:
+        """Stage ``motion``: the generator's raw trajectories (S, T, 8), unit dual quaternions in the
+        model frame, for the joint (model frame) and the drag's value; the generator reads the first
+        ``generator_points`` sampled points. Raises InputError when it returns another shape."""
+        n = self.generator_points
+        raw = np.asarray(self.generator.generate(model.points[:n], model.mask[:n], joint_m, model.drag_point,
+                                                 model.drag_vector, value, frames=request.frames,
+                                                 samples=request.samples, seed=request.seed), dtype=np.float64)
+        expected = (request.samples, request.frames, 8)
+        if raw.shape != expected:
+            raise InputError(f"motion generator returned shape {raw.shape}, expected {expected}")
+        return dq_normalize(torch.from_numpy(raw)).numpy()
 
     def _scene(self, vertices_m: np.ndarray, faces: np.ndarray, face_mask: np.ndarray):
         """The physical scene of a drag (model frame): the base to collide with and the part's points."""

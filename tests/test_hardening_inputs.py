@@ -147,26 +147,42 @@ def _cli(capsys, *argv):
     return code, out, err
 
 
-CLI_CASES = [
-    (["--frames", "100000"], "frames must be from 2 to 1000"),
-    (["--frames", "2.7"], "frames must be an integer"),
-    (["--frames", "abc"], "frames must be an integer"),
-    (["--frames", "1"], "frames must be from 2"),
-    (["--seed=-1"], "seed must be from 0"),
-    (["--seed", "99999999999999999999999"], "seed must be from 0"),
-    (["--samples", "0"], "samples must be from 1"),
-    (["--samples", "1000"], "samples must be from 1 to 64"),
-    (["--size", "15x15"], "size must be even numbers"),
-    (["--size", "abc"], "size must be WIDTHxHEIGHT"),
-    (["--size", "641x480"], "size must be even numbers"),
-    (["--export", "bogus"], "unknown export format"),
-    (["--export", ","], "no export format"),
-    (["--joint-type", "screw"], "invalid choice"),
-    (["--loop", "twice"], "invalid choice"),
-    (["--label", "x", "--labels", "l.npy"], "label must be an integer"),
-    (["--fps", "abc"], "invalid float value"),
-    (["--nonsense"], "unrecognized arguments"),
+# Bad command lines: (arguments, what the one error line says, where it is caught): "option", by
+# argparse or the option checks (the arguments are added to a good command line); "value", once the
+# values are read (the arguments replace the good ones).
+CLI_BAD = [
+    (["--frames", "100000"], "frames must be from 2 to 1000", "option"),
+    (["--frames", "2.7"], "frames must be an integer", "option"),
+    (["--frames", "abc"], "frames must be an integer", "option"),
+    (["--frames", "1"], "frames must be from 2", "option"),
+    (["--seed=-1"], "seed must be from 0", "option"),
+    (["--seed", "99999999999999999999999"], "seed must be from 0", "option"),
+    (["--samples", "0"], "samples must be from 1", "option"),
+    (["--samples", "1000"], "samples must be from 1 to 64", "option"),
+    (["--size", "15x15"], "size must be even numbers", "option"),
+    (["--size", "abc"], "size must be WIDTHxHEIGHT", "option"),
+    (["--size", "641x480"], "size must be even numbers", "option"),
+    (["--export", "bogus"], "unknown export format", "option"),
+    (["--export", ","], "no export format", "option"),
+    (["--joint-type", "screw"], "invalid choice", "option"),
+    (["--loop", "twice"], "invalid choice", "option"),
+    (["--label", "x", "--labels", "l.npy"], "label must be an integer", "option"),
+    (["--label", "3"], "--label needs --labels", "value"),
+    (["--labels", "missing.npy", "--label", "3"], "no such label file", "value"),
+    (["--fps", "abc"], "invalid float value", "option"),
+    (["--fps", "0"], "fps must be positive", "value"),
+    (["--fps", "nan"], "fps must be positive", "value"),
+    (["--up", "0,0,0"], "zero vector", "value"),
+    (["--up", "sideways"], "up must be", "value"),
+    (["--drag-point", "1,2"], "drag point must be three numbers", "value"),
+    (["--drag-vector", "nan,0,0"], "drag vector must be finite", "value"),
+    (["--drag-vector", "1e300,0,0"], "too large", "value"),
+    (["--drag-vector", "0,0,0"], "drag vector is zero", "value"),
+    (["--part", "nothing_here"], "nothing_here", "value"),
+    (["--nonsense"], "unrecognized arguments", "option"),
 ]
+CLI_CASES = [case[:2] for case in CLI_BAD if case[2] == "option"]
+CLI_RUN_CASES = [case[:2] for case in CLI_BAD if case[2] == "value"]
 
 
 @pytest.mark.parametrize("extra, needle", CLI_CASES, ids=[" ".join(c[0]) for c in CLI_CASES])
@@ -180,21 +196,6 @@ def test_cli_bad_options_give_one_line(capsys, tmp_path, extra, needle):
     assert code == 2
     assert err.count("\n") == 1 and needle in err and "Traceback" not in err, err
     assert not (tmp_path / "out").exists()
-
-
-CLI_RUN_CASES = [
-    (["--drag-point", "1,2"], "drag point must be three numbers"),
-    (["--drag-vector", "nan,0,0"], "drag vector must be finite"),
-    (["--drag-vector", "1e300,0,0"], "too large"),
-    (["--drag-vector", "0,0,0"], "drag vector is zero"),
-    (["--up", "0,0,0"], "zero vector"),
-    (["--up", "sideways"], "up must be"),
-    (["--fps", "0"], "fps must be positive"),
-    (["--fps", "nan"], "fps must be positive"),
-    (["--part", "nothing_here"], "nothing_here"),
-    (["--label", "3"], "--label needs --labels"),
-    (["--labels", "missing.npy", "--label", "3"], "no such label file"),
-]
 
 
 @pytest.mark.parametrize("extra, needle", CLI_RUN_CASES, ids=[" ".join(c[0]) for c in CLI_RUN_CASES])

@@ -49,7 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from dragmesh.export import SIM_EXTRA_HINT, export, parse_formats, prepare_dir, require, sim_available
-    from dragmesh.pipeline import DragMesh, combine
+    from dragmesh.export.results import combine
+    from dragmesh.pipeline import DragMesh
 
     if args.formats is not None:
         formats = parse_formats(args.formats)

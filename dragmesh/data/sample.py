@@ -33,7 +33,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from dragmesh.errors import DragError, InputError, PartError
-from dragmesh.geometry.joints import PRISMATIC, REVOLUTE, Joint
+from dragmesh.geometry.joints import PRISMATIC, REVOLUTE, Joint, canonical_origin
 from dragmesh.normalize import Normalization
 from dragmesh.geometry.triangles import closest_point_on_triangles
 from dragmesh.sampling import MIN_MASKED_FRACTION, face_areas, min_masked_points, sample_surface
@@ -303,7 +303,7 @@ def make_sample(
     part_pts = sample_surface(vertices, part_faces, 128, rng).points
     part_diag = float(np.linalg.norm(part_tri.reshape(-1, 3).max(0) - part_tri.reshape(-1, 3).min(0)))
 
-    joint = _canonical_origin(joint, centroid)
+    joint = canonical_origin(joint, centroid)
     is_rev = joint.type == REVOLUTE
     room_lo, room_hi, limits_rel = _room(joint, current_value, part_tri, centroid)
 
@@ -382,18 +382,6 @@ def _moving_mask(face_labels: np.ndarray, moving_part: Any) -> np.ndarray:
     if mask.all():
         raise PartError(f"moving part {moving_part!r} is the whole object")
     return mask
-
-
-def _canonical_origin(joint: Joint, centroid: np.ndarray) -> Joint:
-    """Revolute: origin moved along the axis to the point nearest ``centroid``; prismatic: centroid."""
-    a = np.asarray(joint.axis, dtype=np.float64)
-    a = a / np.linalg.norm(a)
-    o = np.asarray(joint.origin, dtype=np.float64)
-    if joint.type == REVOLUTE:
-        origin = o + a * float((centroid - o) @ a)
-    else:
-        origin = np.asarray(centroid, dtype=np.float64)
-    return Joint(type=joint.type, axis=a, origin=origin, limits=joint.limits)
 
 
 def _room(

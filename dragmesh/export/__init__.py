@@ -11,7 +11,8 @@ one ExportError and removes it). A folder export (MJCF) is built in a temporary 
 set of files appears as a whole or not at all, and concurrent writers never mix their sets.
 
 One module per format: :mod:`.gltf`, :mod:`.urdf`, :mod:`.video`, :mod:`.trajectory`, :mod:`.mjcf`,
-:mod:`.usd`. :func:`export` dispatches a list of format names to them.
+:mod:`.usd`. :func:`export` dispatches a list of format names to them. :mod:`.results` makes an asset
+of the pipeline's results (``combine``) and writes one result's files.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Checks the category tests share on generated objects (dragmesh.data.generator.build_object): the
-kinematic tree, the closed pose, distances to a joint's line, points sampled on a part and whether
-they sit inside the body, and the well-formedness every category must have.
+categories' sizes, the kinematic tree, the closed pose, distances to a joint's line, points sampled
+on a part and whether they sit inside the body, and the well-formedness every category must have.
 
 Points are (P, 3) arrays in the object's frame, metres; meshes are vertices (V, 3) and faces (F, 3).
 """
@@ -11,6 +11,55 @@ import pytest
 from dragmesh.data.categories.assembly import joint_matrix, moved_joint
 from dragmesh.data.generator import build_object
 from dragmesh.geometry.triangles import closest_point_on_triangles
+
+# Largest extent of each category's object, (smallest, largest) in metres: real sizes, widened by
+# open parts and handles. One table for the category tests; each takes its own with extent_ranges.
+LARGEST_EXTENT = {
+    # Bathroom, appliances and architecture (test_categories_b), at rest, as CATEGORIES.md describes them.
+    "Toilet": (0.5, 1.3),
+    "Bucket": (0.18, 0.6),
+    "KitchenPot": (0.15, 0.65),
+    "Kettle": (0.12, 0.45),
+    "Bottle": (0.06, 0.45),
+    "Printer": (0.3, 0.65),
+    "Toaster": (0.2, 0.5),
+    "CoffeeMachine": (0.2, 0.5),
+    "Faucet": (0.06, 0.4),
+    "AppliancePanel": (0.05, 0.7),
+    "Door": (1.9, 3.5),
+    "Window": (0.55, 2.6),
+    "Suitcase": (0.45, 1.4),  # with the telescopic handle out
+    # The household world (test_world_home), at rest.
+    "Chair": (0.6, 1.45),
+    "FoldingChair": (0.75, 0.95),
+    "Cart": (0.6, 1.25),
+    "Display": (0.48, 1.0),
+    "Lamp": (0.25, 0.95),
+    "Fan": (0.25, 1.45),
+    "Globe": (0.25, 1.2),
+    "Clock": (0.1, 0.42),
+    "Camera": (0.09, 0.25),
+    "Dispenser": (0.12, 0.4),
+    "Eyeglasses": (0.12, 0.18),
+    "Knife": (0.08, 0.25),
+    # Hand-held and desk objects (test_world_handheld), closed (docs/categories_world_handheld.md).
+    "Keyboard": (0.09, 0.5),
+    "Mouse": (0.09, 0.13),
+    "Pen": (0.11, 0.16),
+    "Phone": (0.085, 0.17),
+    "Pliers": (0.1, 0.22),
+    "Remote": (0.075, 0.23),
+    "Scissors": (0.12, 0.22),
+    "Stapler": (0.07, 0.21),
+    "Switch": (0.07, 0.23),
+    "USB": (0.03, 0.08),
+    "Lighter": (0.05, 0.09),
+}
+
+
+def extent_ranges(*categories: str) -> dict[str, tuple[float, float]]:
+    """The (smallest, largest) extent in metres of each of ``categories``, in the order given."""
+    return {category: LARGEST_EXTENT[category] for category in categories}
 
 
 def parents(obj) -> dict[int, int]:

@@ -6,24 +6,11 @@ import pytest
 from dragmesh.data.categories.assembly import joint_matrix
 from dragmesh.data.generator import build_object
 from dragmesh.geometry.triangles import closest_point_on_triangles
-from object_checks import subtree_triangles
+from object_checks import extent_ranges, subtree_triangles
 
-CATEGORIES = {
-    # name: (smallest, largest) overall size in metres, as CATEGORIES.md describes them
-    "Toilet": (0.5, 1.3),
-    "Bucket": (0.18, 0.6),
-    "KitchenPot": (0.15, 0.65),
-    "Kettle": (0.12, 0.45),
-    "Bottle": (0.06, 0.45),
-    "Printer": (0.3, 0.65),
-    "Toaster": (0.2, 0.5),
-    "CoffeeMachine": (0.2, 0.5),
-    "Faucet": (0.06, 0.4),
-    "AppliancePanel": (0.05, 0.7),
-    "Door": (1.9, 3.5),
-    "Window": (0.55, 2.6),
-    "Suitcase": (0.45, 1.4),  # with the telescopic handle out
-}
+# name: (smallest, largest) overall size in metres
+CATEGORIES = extent_ranges("Toilet", "Bucket", "KitchenPot", "Kettle", "Bottle", "Printer", "Toaster", "CoffeeMachine",
+                           "Faucet", "AppliancePanel", "Door", "Window", "Suitcase")
 SEEDS = range(12)
 
 

@@ -12,6 +12,7 @@ from object_checks import (
     check_openers_stay_out,
     check_well_formed,
     closed_vertices,
+    extent_ranges,
     line_distance,
     parents,
     subtree,
@@ -19,19 +20,8 @@ from object_checks import (
 )
 
 # Largest extent of the closed object, metres (docs/categories_world_handheld.md).
-SIZES = {
-    "Keyboard": (0.09, 0.5),
-    "Mouse": (0.09, 0.13),
-    "Pen": (0.11, 0.16),
-    "Phone": (0.085, 0.17),
-    "Pliers": (0.1, 0.22),
-    "Remote": (0.075, 0.23),
-    "Scissors": (0.12, 0.22),
-    "Stapler": (0.07, 0.21),
-    "Switch": (0.07, 0.23),
-    "USB": (0.03, 0.08),
-    "Lighter": (0.05, 0.09),
-}
+SIZES = extent_ranges("Keyboard", "Mouse", "Pen", "Phone", "Pliers", "Remote", "Scissors", "Stapler", "Switch", "USB",
+                      "Lighter")
 CATEGORIES = sorted(SIZES)
 SEEDS = range(8)
 # Parts that swing or slide far (lids, arms, blades, covers): they must not pass through the body.

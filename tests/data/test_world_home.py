@@ -7,23 +7,11 @@ import pytest
 
 from dragmesh.data.categories.assembly import joint_matrix
 from dragmesh.data.generator import build_object, object_sample
-from object_checks import check_well_formed, line_distance, parents, posed, share_inside, surface_points
+from object_checks import check_well_formed, extent_ranges, line_distance, parents, posed, share_inside, surface_points
 
 # Largest extent of the object at rest, metres (real sizes, widened by open parts and handles).
-SIZES = {
-    "Chair": (0.6, 1.45),
-    "FoldingChair": (0.75, 0.95),
-    "Cart": (0.6, 1.25),
-    "Display": (0.48, 1.0),
-    "Lamp": (0.25, 0.95),
-    "Fan": (0.25, 1.45),
-    "Globe": (0.25, 1.2),
-    "Clock": (0.1, 0.42),
-    "Camera": (0.09, 0.25),
-    "Dispenser": (0.12, 0.4),
-    "Eyeglasses": (0.12, 0.18),
-    "Knife": (0.08, 0.25),
-}
+SIZES = extent_ranges("Chair", "FoldingChair", "Cart", "Display", "Lamp", "Fan", "Globe", "Clock", "Camera",
+                      "Dispenser", "Eyeglasses", "Knife")
 CATEGORIES = sorted(SIZES)
 SEEDS = range(10)
 # Small controls that press into or turn on the body (their own tests cover them).
