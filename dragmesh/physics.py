@@ -27,6 +27,11 @@ BLOCKED_FRACTION = 0.01
 MAX_STEP_RAD = np.deg2rad(10.0)
 # Bisection rounds that refine the stop inside the first blocked step.
 REFINE_ROUNDS = 4
+# Part points nearer a hinge line than this fraction of the part's farthest point from it do not
+# count as collisions. They move little, and with a hinge line placed a centimetre off (or a lid
+# whose back edge is flush with a tank) they graze the neighbouring base at once, vetoing the
+# right joint; a real stop (a door meeting the carcass, a lid resting) sweeps the far points.
+NEAR_HINGE = 0.15
 # Part points are pulled this fraction of the way towards the part's centre before a sweep: a
 # drawer's bottom resting on the carcass floor then slides *above* the floor instead of grazing
 # it (a ray in the plane of a face hits or misses it by rounding), while a part pushed into the
@@ -103,7 +108,8 @@ class Sweep:
 def sweep(obstacle: Obstacle, joint: Joint, points: np.ndarray, direction: float, span: float,
           steps: int | None = None) -> Sweep:
     """Move ``points`` (N, 3) along ``joint`` from value 0 towards ``direction`` (+1 or -1) times
-    ``span`` and stop where more than :data:`BLOCKED_FRACTION` of them have crossed the base.
+    ``span`` and stop where more than :data:`BLOCKED_FRACTION` of them have crossed the base
+    (of a hinge's, those not within :data:`NEAR_HINGE` of its line).
 
     Steps are chords of at most :data:`MAX_STEP_RAD` (revolute) or span / 24 (prismatic) unless
     ``steps`` is given; the first blocked step is bisected :data:`REFINE_ROUNDS` times.
@@ -129,7 +135,6 @@ def sweeps(obstacle: Obstacle, jobs: list[tuple[Joint, float, float]], points: n
     if embedded.any() and not embedded.all():
         points = points[~embedded]
     n = len(points)
-    limit = max(1, int(np.ceil(BLOCKED_FRACTION * n)))
     plans, starts, ends = {}, [], []
     for i in live:
         joint, direction, span = jobs[i]
@@ -138,17 +143,19 @@ def sweeps(obstacle: Obstacle, jobs: list[tuple[Joint, float, float]], points: n
         k = max(1, k)
         sign = 1.0 if direction >= 0 else -1.0
         values = sign * np.linspace(0.0, span, k + 1)
-        poses = _poses(joint, points, values)  # (k + 1, N, 3)
-        plans[i] = (joint, sign, span, values, poses)
+        poses = joint.poses(points, values)  # (k + 1, N, 3)
+        counted = _counted(joint, points)
+        limit = max(1, int(np.ceil(BLOCKED_FRACTION * counted.sum())))
+        plans[i] = (joint, sign, span, values, poses, counted, limit)
         starts.append(poses[:-1].reshape(-1, 3))
         ends.append(poses[1:].reshape(-1, 3))
     crossed_all = obstacle.crossings(np.concatenate(starts), np.concatenate(ends))
     refine = {}  # job -> [lo, hi, pose at lo's step, points in collision before it]
     offset = 0
     for i in live:
-        joint, sign, span, values, poses = plans[i]
+        joint, sign, span, values, poses, counted, limit = plans[i]
         k = len(values) - 1
-        crossed = crossed_all[offset: offset + k * n].reshape(k, n)
+        crossed = crossed_all[offset: offset + k * n].reshape(k, n) & counted
         offset += k * n
         ever = np.cumsum(crossed, axis=0) > 0  # a point that crossed stays in collision
         blocked_steps = np.flatnonzero(ever.sum(axis=1) > limit)
@@ -165,7 +172,7 @@ def sweeps(obstacle: Obstacle, jobs: list[tuple[Joint, float, float]], points: n
         ends = _moved([plans[i][0] for i in order], points, np.array([plans[i][1] * m for i, m in zip(order, mids)]))
         hit = obstacle.crossings(np.concatenate([refine[i][2] for i in order]), ends.reshape(-1, 3)).reshape(len(order), n)
         for row, (i, m) in enumerate(zip(order, mids)):
-            if (refine[i][3] | hit[row]).sum() > limit:
+            if (refine[i][3] | (hit[row] & plans[i][5])).sum() > plans[i][6]:
                 refine[i][1] = m
             else:
                 refine[i][0] = m
@@ -194,9 +201,14 @@ def line_contact(obstacle: Obstacle, joint: Joint, part_points: np.ndarray, samp
     return line_contacts(obstacle, [joint], part_points, samples)[0]
 
 
-def _poses(joint: Joint, points: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """(K, N, 3) points moved by the joint at each of ``values`` (K,)."""
-    return joint.poses(points, values)
+def _counted(joint: Joint, points: np.ndarray) -> np.ndarray:
+    """(N,) bool: the points whose crossings count for ``joint``: all of them for a slide, those
+    at least :data:`NEAR_HINGE` of the farthest one's distance from a hinge line."""
+    if not joint.is_revolute:
+        return np.ones(len(points), dtype=bool)
+    r = points - joint.origin
+    dist = np.linalg.norm(r - (r @ joint.axis)[:, None] * joint.axis, axis=1)
+    return dist >= NEAR_HINGE * dist.max()
 
 
 def _moved(joints: list[Joint], points: np.ndarray, values: np.ndarray) -> np.ndarray:

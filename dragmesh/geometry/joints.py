@@ -50,16 +50,23 @@ def _drag_values(is_revolute: bool, axis: np.ndarray, origin: np.ndarray, point:
     never ends farther from the target than it started; 0 where r or r' is (nearly) on the axis,
     relative to the lever arms plus the rounding of p - o.
     """
-    a = axis / np.maximum(_norm(axis), _TINY)[..., None]
+    # One axis: its norm and matrix products, whose rounding the recorded training data carry; one
+    # per drag: the same row by row.
+    if np.ndim(axis) == 1:
+        a = axis / max(float(np.linalg.norm(axis)), _TINY)
+        dot = lambda x: x @ a
+    else:
+        a = axis / np.maximum(_norm(axis), _TINY)[..., None]
+        dot = lambda x: (x * a).sum(-1)
     if not is_revolute:
-        return (vector * a).sum(-1)
+        return dot(vector)
     r = point - origin
     r2 = r + vector
-    r_perp = r - (r * a).sum(-1)[..., None] * a
-    r2_perp = r2 - (r2 * a).sum(-1)[..., None] * a
+    r_perp = r - dot(r)[..., None] * a
+    r2_perp = r2 - dot(r2)[..., None] * a
     eps = _SMALL * (_norm(r) + _norm(r2)) + 8 * _EPS * (_norm(point) + _norm(origin) + _norm(vector)) + _TINY
     degenerate = (_norm(r_perp) <= eps) | (_norm(r2_perp) <= eps)
-    y = (np.cross(r_perp, r2_perp) * a).sum(-1)
+    y = dot(np.cross(r_perp, r2_perp))
     x = (r_perp * r2_perp).sum(-1)
     return np.where(degenerate, 0.0, np.arctan2(np.where(degenerate, 0.0, y), np.where(degenerate, 1.0, x)))
 
@@ -387,8 +394,10 @@ def canonical_origin(joint: Joint, centroid) -> Joint:
     The data generator and the pipeline both place origins this way, so a predicted joint and a
     training sample's joint are the same numbers for the same motion.
     """
+    # Normalised once more, as the training data were made (the last bit of the axis can move).
+    a = joint.axis / np.linalg.norm(joint.axis)
     if joint.type == REVOLUTE:
-        origin = joint.origin + joint.axis * float((centroid - joint.origin) @ joint.axis)
+        origin = joint.origin + a * float((centroid - joint.origin) @ a)
     else:
         origin = np.asarray(centroid, dtype=np.float64)
-    return Joint(joint.type, joint.axis, origin, joint.limits)
+    return Joint(joint.type, a, origin, joint.limits)

@@ -54,7 +54,8 @@ def rotate(points, axis, angle) -> np.ndarray:
     a = np.asarray(axis, dtype=np.float64)
     angle = np.asarray(angle, dtype=np.float64)
     c, s = np.cos(angle)[..., None], np.sin(angle)[..., None]
-    return p * c + np.cross(a, p) * s + a * (p * a).sum(-1)[..., None] * (1.0 - c)
+    along = p @ a if a.ndim == 1 else (p * a).sum(-1)  # one axis: the matmul, as the data were made
+    return p * c + np.cross(a, p) * s + a * along[..., None] * (1.0 - c)
 
 
 def rotation_between(u, v) -> np.ndarray:

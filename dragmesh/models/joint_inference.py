@@ -322,11 +322,22 @@ class JointInference:
             c.terms["value"] = float(value)
         if scene is None or not self.physics or small:
             return
-        # Physics on the leading candidates only: the rest cannot win anyway. A joint the base
-        # blocks in the drag's direction alone is a part pushed the wrong way (its limit holds it);
-        # one that cannot move either way is not the joint.
+        # Physics on the leading candidates only: the rest cannot win anyway, unless physics
+        # sinks every one it checked (a seat under its closed lid is blocked on every hinge), so
+        # it goes on down the list until the leader is one it has checked.
+        while True:
+            unchecked = sorted((c for c in cands if "collision" not in c.terms), key=lambda c: -c.score)
+            if not unchecked or max(cands, key=lambda c: c.score) not in unchecked:
+                return
+            self._physics(unchecked[:PHYSICS_CANDIDATES], scene)
+
+    def _physics(self, lead: list[Candidate], scene: PartScene) -> None:
+        """Add the physics terms to the candidates ``lead`` (see :meth:`score`): whether the base
+        blocks the joint both ways, or in the drag's direction, and whether a hinge touches it."""
+        # A joint the base blocks in the drag's direction alone is a part pushed the wrong way (its
+        # limit holds it); one that cannot move either way is not the joint.
+        w = self.weights
         pts = _probe_points(scene)
-        lead = sorted(cands, key=lambda c: -c.score)[:PHYSICS_CANDIDATES]
         jobs = []
         for c in lead:
             sign = 1.0 if c.terms["value"] >= 0 else -1.0
