@@ -118,9 +118,10 @@ def sweep(obstacle: Obstacle, joint: Joint, points: np.ndarray, direction: float
 
 
 def sweeps(obstacle: Obstacle, jobs: list[tuple[Joint, float, float]], points: np.ndarray,
-           steps: int | None = None) -> list[Sweep]:
+           steps: int | None = None, near_hinge: float | None = None) -> list[Sweep]:
     """:func:`sweep` of the same ``points`` for several (joint, direction, span) ``jobs`` at once:
-    every job's steps go into one ray cast, and each bisection round into one more."""
+    every job's steps go into one ray cast, and each bisection round into one more. ``near_hinge``
+    overrides :data:`NEAR_HINGE` (0: every point counts)."""
     out: list[Sweep | None] = [None] * len(jobs)
     points = np.asarray(points, dtype=np.float64)
     live = [i for i, (_, _, span) in enumerate(jobs) if abs(float(span)) > 0]
@@ -144,7 +145,7 @@ def sweeps(obstacle: Obstacle, jobs: list[tuple[Joint, float, float]], points: n
         sign = 1.0 if direction >= 0 else -1.0
         values = sign * np.linspace(0.0, span, k + 1)
         poses = joint.poses(points, values)  # (k + 1, N, 3)
-        counted = _counted(joint, points)
+        counted = _counted(joint, points, NEAR_HINGE if near_hinge is None else near_hinge)
         limit = max(1, int(np.ceil(BLOCKED_FRACTION * counted.sum())))
         plans[i] = (joint, sign, span, values, poses, counted, limit)
         starts.append(poses[:-1].reshape(-1, 3))
@@ -201,14 +202,14 @@ def line_contact(obstacle: Obstacle, joint: Joint, part_points: np.ndarray, samp
     return line_contacts(obstacle, [joint], part_points, samples)[0]
 
 
-def _counted(joint: Joint, points: np.ndarray) -> np.ndarray:
+def _counted(joint: Joint, points: np.ndarray, near_hinge: float = NEAR_HINGE) -> np.ndarray:
     """(N,) bool: the points whose crossings count for ``joint``: all of them for a slide, those
     at least :data:`NEAR_HINGE` of the farthest one's distance from a hinge line."""
     if not joint.is_revolute:
         return np.ones(len(points), dtype=bool)
     r = points - joint.origin
     dist = np.linalg.norm(r - (r @ joint.axis)[:, None] * joint.axis, axis=1)
-    return dist >= NEAR_HINGE * dist.max()
+    return dist >= near_hinge * dist.max()
 
 
 def _moved(joints: list[Joint], points: np.ndarray, values: np.ndarray) -> np.ndarray:

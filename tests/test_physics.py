@@ -62,3 +62,21 @@ def test_batched_sweeps_and_contacts_equal_one_at_a_time():
     assert [(a.free, a.blocked) for a in together] == [(a.free, a.blocked) for a in alone]
     assert together[0].blocked and not together[1].blocked and together[4] == Sweep(0.0, False)
     assert line_contacts(ob, [slide, hinge], pts) == [line_contact(ob, slide, pts), line_contact(ob, hinge, pts)]
+
+
+def test_a_lid_flush_with_a_wall_behind_its_hinge_opens_until_its_far_side_meets_it():
+    # A lid 0.4 deep and 0.04 thick lying on z in [0, 0.04], hinged about x at its back bottom edge
+    # (y = 0, z = 0), a wall flush behind it (y < 0). Opening it, the lid's back top edge dips into
+    # the wall at once, by a few millimetres: the hinge's neighbourhood does not stop it ...
+    wall_box = trimesh.creation.box((1.0, 0.02, 1.0))
+    wall_box.apply_translation((0.0, -0.0105, 0.5))
+    ob = Obstacle(wall_box.vertices, wall_box.faces)
+    rng = np.random.default_rng(2)
+    lid = np.stack([rng.uniform(-0.2, 0.2, 400), rng.uniform(0.0, 0.4, 400), rng.uniform(0.0, 0.04, 400)], 1)
+    hinge = Joint("revolute", (1, 0, 0), (0, 0, 0))  # positive turns lift the front (+y) up (+z)
+    opened = sweep(ob, hinge, lid, +1.0, np.pi)
+    # ... the rest of it does, as the lid nears upright against the wall (its top face's points 6 cm
+    # from the hinge reach the wall at 56°, the farthest at 84°).
+    assert opened.blocked and 50 < np.degrees(opened.free) < 90
+    # Counting every point, the grazing edge stops it less than halfway there.
+    assert np.degrees(sweeps(ob, [(hinge, +1.0, np.pi)], lid, near_hinge=0.0)[0].free) < 40

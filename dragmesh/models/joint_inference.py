@@ -322,9 +322,12 @@ class JointInference:
             c.terms["value"] = float(value)
         if scene is None or not self.physics or small:
             return
-        # Physics on the leading candidates only: the rest cannot win anyway, unless physics
-        # sinks every one it checked (a seat under its closed lid is blocked on every hinge), so
-        # it goes on down the list until the leader is one it has checked.
+        self._check_leaders(cands, scene)
+
+    def _check_leaders(self, cands: list[Candidate], scene: PartScene) -> None:
+        """Physics on the leading candidates only: the rest cannot win anyway, unless physics sinks
+        every one it checked (a seat under its closed lid is blocked on every hinge), so it goes on
+        down the list, :data:`PHYSICS_CANDIDATES` at a time, until the leader is one it checked."""
         while True:
             unchecked = sorted((c for c in cands if "collision" not in c.terms), key=lambda c: -c.score)
             if not unchecked or max(cands, key=lambda c: c.score) not in unchecked:
@@ -343,7 +346,9 @@ class JointInference:
             sign = 1.0 if c.terms["value"] >= 0 else -1.0
             span = _physics_span(c.joint, scene)
             jobs += [(c.joint, sign, span), (c.joint, -sign, span)]
-        swept = sweeps(scene.obstacle, jobs, pts, steps=3)
+        # Every point counts here: a hinge put on the wrong face of a door jams the door's corner
+        # next to it against the frame, the very contact the limits' stops set aside.
+        swept = sweeps(scene.obstacle, jobs, pts, steps=3, near_hinge=0.0)
         hinges = [c for c in lead if c.joint.type == REVOLUTE]
         gaps = dict(zip(map(id, hinges), line_contacts(scene.obstacle, [c.joint for c in hinges], scene.part_points)))
         for n, c in enumerate(lead):

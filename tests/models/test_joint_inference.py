@@ -89,6 +89,30 @@ def test_an_over_long_drag_is_read_at_several_lengths_in_one_batch():
     assert np.allclose(together["p_type"], np.mean([a["p_type"] for a in apart], axis=0), atol=1e-5)
 
 
+def test_physics_goes_down_the_candidates_until_it_has_checked_the_leader():
+    # Physics first checks the leading few; where it sinks them all (a seat under its closed lid
+    # is blocked on every hinge), the next ones must not win unchecked.
+    from dragmesh.models.joint_inference import PHYSICS_CANDIDATES, Candidate
+
+    inf = JointInference.load("weights")
+    cands = [Candidate(Joint("revolute", (0, 1, 0), (k, 0, 0)), "box edge", score=float(20 - k), terms={"value": 1.0})
+             for k in range(12)]
+    checked = []
+
+    def physics(lead, scene):
+        for c in lead:
+            blocked = c.joint.origin[0] < 8  # the first eight are blocked both ways
+            c.terms["collision"] = -100.0 if blocked else 0.0
+            c.score += c.terms["collision"]
+            checked.append(int(c.joint.origin[0]))
+
+    inf._physics = physics
+    inf._check_leaders(cands, scene=None)
+    leader = max(cands, key=lambda c: c.score)
+    assert "collision" in leader.terms and int(leader.joint.origin[0]) == 8
+    assert checked == list(range(2 * PHYSICS_CANDIDATES))  # two rounds, in score order: the second finds 8
+
+
 def test_a_closed_drawer_pushed_in_stays_closed(dm, cabinet):
     part, point, vector = DRAWER
     r = dm.articulate(cabinet, part, point, -np.asarray(vector))
