@@ -1011,7 +1011,7 @@ class Session:
     def export(self, out_dir: str | Path, formats: str | Sequence[str]) -> dict[str, list[Path]]:
         """Write every articulated part together (one GLB / URDF / video) to ``out_dir``."""
         from dragmesh.export import export
-        from dragmesh.pipeline import combine
+        from dragmesh.export.results import combine
 
         results = [self.parts[i].result for i in self.articulated()]
         if not results:
