@@ -172,6 +172,8 @@ def add_arguments(p) -> None:
     p.add_argument("--weights", type=Path, default=None, help="folder with joints.safetensors/json (default: weights/)")
     p.add_argument("--limit", type=int, default=None, help="evaluate on every k-th sample only (quick looks)")
     p.add_argument("--per-category", action="store_true", help="also print per-category tables")
+    p.add_argument("--threads", type=int, default=2,
+                   help="torch CPU threads (default 2; 1 when two evaluations share two cores)")
     p.add_argument("--split", default="original", choices=["original", "world"],
                    help="benchmark split: original (24 categories, default) or world (every category; "
                    "held out = the world held-out set + the original four)")
@@ -184,7 +186,7 @@ def main(args) -> int:
     from dragmesh.data.bench import build_bench, load_bench
     from dragmesh.data.splits import bench_spec
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(max(1, getattr(args, "threads", 2)))
     split = getattr(args, "split", "original")
     spec = bench_spec(split)
     samples = load_bench(args.bench) if args.bench else build_bench(spec)

@@ -495,6 +495,8 @@ def add_arguments(p) -> None:
     p.add_argument("--sections", default="accuracy,stability,real",
                    help="comma-separated: accuracy, stability, real (default: all)")
     p.add_argument("--every", type=int, default=1, help="accuracy on every k-th benchmark sample (default 1)")
+    p.add_argument("--threads", type=int, default=2,
+                   help="torch CPU threads (default 2; 1 when two evaluations share two cores)")
     p.add_argument("--stability-every", type=int, default=4, help="stability on every k-th sample (default 4)")
     p.add_argument("--real-every", type=int, default=2, help="real-file variants on every k-th sample (default 2)")
     p.add_argument("--per-category", action="store_true", help="also print the shipped per-category table")
@@ -514,7 +516,7 @@ def main(args) -> int:
     from dragmesh.data.splits import bench_spec
     from dragmesh.errors import InputError
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(max(1, getattr(args, "threads", 2)))
     sections = {s.strip() for s in args.sections.split(",") if s.strip()}
     unknown = sections - {"accuracy", "stability", "real"}
     if unknown:
