@@ -60,17 +60,25 @@ class CutRanker(nn.Module):
         return asdict(self.config)
 
 
+    @classmethod
+    def load(cls, weights_dir: str | Path | None = None) -> "CutRanker":
+        """The shipped ranker (``weights/segment/ranker.*``) or the one in ``weights_dir/segment/``,
+        in eval mode, its training record in ``meta``.
+
+        Raises:
+            WeightsError: missing, corrupted or not fitting files (one line).
+        """
+        from dragmesh.models.weights import WEIGHTS_DIR, fit_state, load_weights
+
+        folder = Path(weights_dir or WEIGHTS_DIR) / SUBFOLDER
+        state, meta = load_weights(folder, WEIGHTS_NAME)
+        config = RankerConfig(**{k: int(v) for k, v in meta["config"].items() if k in RankerConfig.__dataclass_fields__})
+        model = cls(config)
+        fit_state(model, state, folder / f"{WEIGHTS_NAME}.safetensors")
+        model.meta = meta
+        return model.eval()
+
+
 def load_ranker(weights_dir: str | Path | None = None) -> CutRanker:
-    """The shipped ranker (``weights/segment/ranker.*``) or the one in ``weights_dir/segment/``.
-
-    Raises:
-        WeightsError: missing, corrupted or not fitting files (one line).
-    """
-    from dragmesh.models.weights import WEIGHTS_DIR, fit_state, load_weights
-
-    folder = Path(weights_dir or WEIGHTS_DIR) / SUBFOLDER
-    state, meta = load_weights(folder, WEIGHTS_NAME)
-    config = RankerConfig(**{k: int(v) for k, v in meta["config"].items() if k in RankerConfig.__dataclass_fields__})
-    model = CutRanker(config)
-    fit_state(model, state, folder / f"{WEIGHTS_NAME}.safetensors")
-    return model.eval()
+    """:meth:`CutRanker.load`, as the segmenter and the commands call it."""
+    return CutRanker.load(weights_dir)
