@@ -55,7 +55,7 @@ from dragmesh.export.results import combine, export_result, result_name, write_r
 from dragmesh.geometry.dualquat import (dq_normalize, np_dq_apply, np_dq_from_matrix, np_dq_to_matrix,
                                         project_dq_to_value)
 from dragmesh.geometry.joints import JOINT_TYPES, Joint, canonical_origin
-from dragmesh.geometry.triangles import closest_point_on_triangles
+from dragmesh.geometry.triangles import closest_point_on_triangles, nearest_triangle
 from dragmesh.io import PartMesh, load_mesh
 from dragmesh.io.values import (check_frames, check_joint_value, check_part, check_path, check_samples, check_seed,
                                 check_vector3)
@@ -328,10 +328,13 @@ class ArticulationResult:
         return Joint.from_dict(self.alternatives[index])
 
     def to_dict(self, full: bool = False) -> dict[str, Any]:
-        """The document ``dragmesh articulate --json`` prints: ``joint``, ``trajectory`` (``values``
-        (T,), ``transforms`` (T x 4 x 4, row-major)), ``timing_ms``. With ``full``, also the dual
-        quaternions, the raw trajectory, the samples and provenance (the JSON export)."""
+        """The document ``dragmesh articulate --json`` prints: ``part`` (the names of the parts that
+        moved: as given, the file's part under the drag point with what it carries, or ``["found"]``
+        with ``found_part``), ``joint``, ``trajectory`` (``values`` (T,), ``transforms`` (T x 4 x 4,
+        row-major)), ``timing_ms``. With ``full``, also the dual quaternions, the raw trajectory, the
+        samples and provenance (the JSON export)."""
         doc: dict[str, Any] = {
+            "part": list(self.part),
             "joint": self.joint_dict(),
             "alternatives": [dict(a) for a in self.alternatives],
             "trajectory": {"values": self.values.tolist(), "transforms": self.transforms.tolist()},
@@ -347,7 +350,6 @@ class ArticulationResult:
             }
             if self.samples is not None:
                 doc["samples"] = {k: v.tolist() for k, v in self.samples.items()}
-            doc["part"] = list(self.part)
             doc["mesh"] = self.mesh.source
             doc["drag"] = {"point": self.drag_point.tolist(), "vector": self.drag_vector.tolist()}
             doc["joint_source"] = self.joint_source
@@ -443,8 +445,7 @@ class _Timer:
 
 def with_up(mesh: PartMesh, up: Any) -> PartMesh:
     """Stage ``load``, for a given PartMesh: the same mesh with the up direction ``up`` (3,)."""
-    return PartMesh(mesh.vertices, mesh.faces, mesh.face_labels, mesh.part_names, mesh.joints, mesh.source,
-                    unit_up(up))
+    return replace(mesh, up=unit_up(up))
 
 
 @dataclass
@@ -476,10 +477,36 @@ def find_part_at(mesh: PartMesh, drag_point: Any) -> tuple[np.ndarray, np.ndarra
     return selection.face_mask, np.flatnonzero(selection.vertex_mask)
 
 
+def part_under(mesh: PartMesh, drag_point: Any) -> list[int] | None:
+    """The file's part under the drag point when ``part`` is not given: the labels that move with
+    the part of the nearest face (its carrier and the parts it carries, as the viewer drags them;
+    :func:`dragmesh.io.structure.carried_group`). None when the parts are not the file's own
+    (connected components), the file has one part, the point is on the base, or off the mesh: the
+    part is then found in the geometry (:func:`find_part_at`)."""
+    if not mesh.named_parts or mesh.n_parts < 2:
+        return None
+    p = as_vector3(drag_point, "drag point", DragError)
+    triangles = mesh.vertices[mesh.faces]
+    face = nearest_triangle(triangles, p)
+    diagonal = float(np.linalg.norm(np.ptp(mesh.vertices, axis=0)))
+    if float(np.linalg.norm(closest_point_on_triangles(triangles[face: face + 1], p) - p)) > DRAG_TOLERANCE * diagonal:
+        return None
+    label = int(mesh.face_labels[face])
+    from dragmesh.io.structure import carried_group, find_base
+
+    base = find_base(mesh)
+    if label == base:
+        return None
+    return carried_group(mesh, label, base)
+
+
 def select_part(mesh: PartMesh, part: Any, drag_point: Any, drag_vector: Any) -> PartSelection:
-    """Stage ``part``: the faces of the named part(s), or of the part found under the drag point
-    when ``part`` is None, and the drag checked against them (:func:`check_drag`)."""
+    """Stage ``part``: the faces of the named part(s); when ``part`` is None, of the file's part
+    under the drag point (:func:`part_under`), else of the part found there in the geometry; and
+    the drag checked against them (:func:`check_drag`)."""
     found = None
+    if part is None:
+        part = part_under(mesh, drag_point)
     if part is None:
         face_mask, found = find_part_at(mesh, drag_point)
         names = ["found"]

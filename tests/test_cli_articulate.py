@@ -25,7 +25,7 @@ def test_json_prints_exactly_one_object(capsys):
                          xyz(DOOR_V), "--frames", 8, "--json")
     assert code == 0
     doc = json.loads(out)  # the whole of stdout is one JSON document
-    assert set(doc) == {"joint", "alternatives", "trajectory", "timing_ms"}
+    assert set(doc) == {"part", "joint", "alternatives", "trajectory", "timing_ms"} and doc["part"] == [DOOR]
     assert set(doc["joint"]) == {"type", "axis", "origin", "limits", "type_probability", "probability"}
     assert doc["joint"]["type"] == "revolute"
     assert len(doc["trajectory"]["values"]) == 8

@@ -166,7 +166,7 @@ def test_module_level_articulate_and_file_input():
     assert r.joint.type == "prismatic" and r.frames == 4
     assert r.name == "cabinet_drawer"
     doc = r.to_dict()
-    assert set(doc) == {"joint", "alternatives", "trajectory", "timing_ms"}
+    assert set(doc) == {"part", "joint", "alternatives", "trajectory", "timing_ms"} and doc["part"] == ["drawer"]
     assert set(doc["joint"]) == {"type", "axis", "origin", "limits", "type_probability", "probability"}
     assert np.asarray(doc["trajectory"]["transforms"]).shape == (4, 4, 4)
 

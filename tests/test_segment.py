@@ -178,3 +178,36 @@ def test_a_handle_of_several_pieces_comes_with_its_drawer_when_the_carcass_is_se
     drawer = cabinet.vertices[cabinet.faces[cabinet.part_face_mask("drawer")]].reshape(-1, 3)
     assert np.allclose(found.min(0), drawer.min(0), atol=1e-6) and np.allclose(found.max(0), drawer.max(0), atol=1e-6)
     assert selection.face_mask.sum() == cabinet.part_face_mask("drawer").sum()
+
+
+def test_articulate_without_part_takes_the_files_part_under_the_point_with_what_it_carries(capsys):
+    # A file with parts of its own (glTF nodes): the part under the drag point is the answer, with
+    # the parts that ride on it (a handle on its door, as the viewer drags them); on the base or on
+    # connected components only, the part is found in the geometry instead.
+    import trimesh
+
+    from dragmesh.commands.demo import DRAGS, example_path
+    from dragmesh.io import PartMesh, load_mesh
+    from dragmesh.pipeline import AnalyticMotionGenerator, DragMesh
+
+    dm = DragMesh(joint_model="geometric", generator=AnalyticMotionGenerator())
+    cabinet = load_mesh(example_path())
+    (_, door_point, door_vector), (_, drawer_point, drawer_vector) = DRAGS
+    assert dm.articulate(cabinet, None, door_point, door_vector, frames=2).part == ["door"]
+    assert dm.articulate(cabinet, None, drawer_point, drawer_vector, frames=2).part == ["drawer"]
+    # A knob glued onto the door, as a part of its own: it rides on the door, both move.
+    door = trimesh.Trimesh(cabinet.vertices, cabinet.faces[cabinet.part_face_mask("door")])
+    x, y = door.bounds.mean(axis=0)[:2]
+    front = float(door.ray.intersects_location([(x, y, 10.0)], [(0.0, 0.0, -1.0)])[0][:, 2].max())  # the panel's face
+    knob = trimesh.creation.box((0.03, 0.03, 0.03))
+    knob.apply_translation((x, y, front + 0.015))
+    vertices = np.concatenate([cabinet.vertices, knob.vertices])
+    faces = np.concatenate([cabinet.faces, knob.faces + len(cabinet.vertices)])
+    labels = np.concatenate([cabinet.face_labels, np.full(len(knob.faces), 3)])
+    with_knob = PartMesh(vertices, faces, labels, cabinet.part_names + ["knob"])
+    knob_point = (x, y, front + 0.03)
+    r = dm.articulate(with_knob, None, knob_point, door_vector, frames=2)
+    assert r.part == ["door", "knob"] and r.found_vertices is None
+    # Components of a file without structure are not taken as they are: the segmenter decides.
+    loose = PartMesh(cabinet.vertices, cabinet.faces, cabinet.face_labels, cabinet.part_names, named_parts=False)
+    assert dm.articulate(loose, None, door_point, door_vector, frames=2).part == ["found"]

@@ -12,8 +12,8 @@ driver including Mesa's software rasteriser under Xvfb. Modules by concern:
 - ``session.py``  parts, joints and their candidates, limits, edits (snapped axis, edge hinge, typed
   limits) and collision warnings, poses, trajectories, the fixed base, undo and redo, exports (no
   GUI; calls the pipeline)
-- ``parts.py``    which parts ride on which (a handle on its door), the part's box and its edges,
-  words for a joint ("side hinge")
+- ``parts.py``    the part's box and its edges, words for a joint ("side hinge"); which part is the
+  base and which parts ride on which (a handle on its door) is ``dragmesh.io.structure``
 - ``follow.py``   drag following: cursor ray -> joint value, exactly
 - ``camera.py``   orbit camera (damped, clamped short of the poles), presets, cursor rays, pixels
 - ``picking.py``  ray casting on the parts' triangles

@@ -15,7 +15,7 @@ carrier. Shift+click (press and release without moving) on a part puts it in the
 group, or takes it out again: a group (a door in loose pieces) moves, shows and exports as one part.
 In hinge mode (H) a click on a part makes its nearest box edge the hinge; in pivot mode (P) a drag in the
 view moves the selected hinge's line, landing on the part's box edges near it. The base (the part the others move
-against, :func:`viewer.session.find_base`) is never grabbed: a press on it says so and orbits. A
+against, :func:`dragmesh.io.structure.find_base`) is never grabbed: a press on it says so and orbits. A
 click on the base, or on a mesh with no parts (one welded surface), finds the part under it
 (:mod:`dragmesh.segment`) and selects it, highlighted, ready to drag; Shift+click on the base adds
 the part found there to the selected part's group (Shift+click on a member takes it out again).

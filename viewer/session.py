@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -34,14 +33,12 @@ import numpy as np
 from dragmesh.errors import DragError, InputError
 from dragmesh.geometry.joints import Joint
 from dragmesh.io import PartMesh, load_mesh
+from dragmesh.io.structure import find_base, find_carriers, root_of
 from dragmesh.normalize import unit_up
 from viewer import parts as partinfo
 
 # How many states undo (and redo) remembers.
 HISTORY = 50
-# Part names that say "I am the fixed body" (case-insensitive, optionally with a number).
-BASE_NAMES = re.compile(r"(base|body|frame|root|chassis|carcass|housing|casing|case|main|fixed|static|stand)"
-                        r"([ _.\-]?\d+)?", re.IGNORECASE)
 BASE_LOCKED = "the base is fixed; drag a moving part"
 # Inference waits until the drag has gone the first of these distances on screen (pixels): a shorter
 # one says too little about its direction. While the button is held it decides again at the others.
@@ -62,42 +59,6 @@ SWEEP_POINTS = 256
 # A pivot dragged within this fraction of the part's box diagonal of a box edge along the axis
 # lands on that edge (where hinges are).
 PIVOT_SNAP = 0.04
-
-
-def find_base(mesh: PartMesh) -> int | None:
-    """The label of the part that does not move (the microwave's body), or None for a single part.
-
-    In order: the one part the file gives no joint when it gives joints to the others (URDF); the
-    part named like a body (``base``, ``body``, ``frame``..., as the generated objects and most
-    datasets call it); else the part whose bounding box is largest (the body holds its doors and
-    drawers, so its box contains theirs). Face counts are not used: a box body has 12 triangles and
-    its door's rounded handle hundreds.
-    """
-    if mesh.n_parts < 2:
-        return None
-    counts = np.bincount(mesh.face_labels, minlength=mesh.n_parts)
-    present = [i for i in range(mesh.n_parts) if counts[i] > 0]
-    if not present:
-        return None
-    volume, diagonal = {}, {}
-    for i in present:
-        ext = np.ptp(mesh.vertices[np.unique(mesh.faces[mesh.face_labels == i])], axis=0)
-        diagonal[i] = float(np.linalg.norm(ext))
-        # A flat part (a lid, a panel) still gets a thin box's volume.
-        volume[i] = float(np.prod(np.maximum(ext, 1e-3 * diagonal[i] + 1e-12)))
-    top_v, top_d = max(volume.values()), max(diagonal.values())
-    # By volume, then diagonal; boxes within a part in ten thousand tie, and a tie goes to the
-    # lowest label.
-    rank = {i: (round(volume[i] / max(top_v, 1e-300), 4), round(diagonal[i] / max(top_d, 1e-300), 4), -i)
-            for i in present}
-    if mesh.joints:
-        unjointed = [i for i in present if mesh.part_names[i] not in mesh.joints]
-        if unjointed:
-            return max(unjointed, key=rank.get)
-    named = [i for i in present if BASE_NAMES.fullmatch(mesh.part_names[i].strip())]
-    if named:
-        return max(named, key=rank.get)
-    return max(present, key=rank.get)
 
 
 def tidy_limits(joint: Joint) -> Joint:
@@ -277,7 +238,7 @@ class Session:
 
     def set_mesh(self, mesh: PartMesh, carriers: dict[int, int] | None = None) -> None:
         """Show ``mesh``, every part at rest. carriers: carried part -> carrier (default: found by
-        :func:`viewer.parts.find_carriers`)."""
+        :func:`dragmesh.io.structure.find_carriers`)."""
         same_geometry = self.mesh is not None and self.mesh.vertices is mesh.vertices and self.mesh.faces is mesh.faces
         self.mesh = mesh
         self._poses = {}
@@ -291,7 +252,7 @@ class Session:
         self.base = find_base(mesh)
         if carriers is None:
             try:
-                carriers = partinfo.find_carriers(mesh, self.base)
+                carriers = find_carriers(mesh, self.base)
             except Exception:  # contact queries failing must not stop the mesh from opening
                 carriers = {}
         self.carriers = dict(carriers)
@@ -314,7 +275,7 @@ class Session:
     def mover(self, label: int) -> int:
         """The part whose joint moves ``label``: itself, or the part carrying it (a door for its
         handle)."""
-        return partinfo.root_of(self.carriers, int(label))
+        return root_of(self.carriers, int(label))
 
     def group(self, label: int) -> list[int]:
         """``label``'s mover and every part it carries, the mover first."""

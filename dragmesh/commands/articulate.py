@@ -6,12 +6,14 @@ Single drag::
         [--labels FILE --label K] [--up X,Y,Z] [--joint-type revolute|prismatic] [--frames 16]
         [--samples 1] [--seed 0] [--out DIR] [--export glb,urdf,mjcf,usd,mp4,gif,npz,json] [--json]
 
-Without ``--part`` (and ``--labels``) the moving part is the one found under the drag point
-(:mod:`dragmesh.segment`), whatever parts the file names.
+Without ``--part`` (and ``--labels``) the moving part is the file's part under the drag point, with
+the parts that ride on it (a handle on its door), when the file names its parts (glTF nodes, OBJ
+groups, URDF links) and the point is not on the base; otherwise the part found there in the
+geometry (:mod:`dragmesh.segment`).
 
-``--json`` prints exactly one JSON object on stdout (joint with its limits and probability, its
-alternatives, trajectory, timing_ms; mesh coordinates; ``found_part.vertices`` when the part was
-found);
+``--json`` prints exactly one JSON object on stdout (the parts that moved, joint with its limits
+and probability, its alternatives, trajectory, timing_ms; mesh coordinates; ``found_part.vertices``
+when the part was found in the geometry);
 otherwise a short human-readable summary. Files are written when ``--out`` or ``--export`` is given
 (``--out`` defaults to the current folder, ``--export`` to glb,urdf,npz,json).
 
@@ -72,7 +74,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("mesh", metavar="MESH", nargs="?", help="mesh file or object folder")
     parser.add_argument("--part", metavar="NAME_OR_LABEL", nargs="+", action="extend",
                         help="the moving part: node/group name or label number (several move together); "
-                        "default: the part found under --drag-point")
+                        "default: the file's part under --drag-point, or the part found there in the geometry")
     parser.add_argument("--labels", metavar="FILE", help="part labels per vertex or per face (.npy or text)")
     parser.add_argument("--label", metavar="K", type=option(lambda v: as_int(v, "label", -(2**62), 2**62)),
                         action="append",

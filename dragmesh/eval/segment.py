@@ -99,8 +99,10 @@ def evaluate_sample(sample, pipeline=None, mesh: str = "welded") -> dict:
     if pipeline is None:
         return record
     true_faces = truth[faces].sum(axis=1) >= 2
-    mesh = PartMesh(vertices, faces, true_faces.astype(np.int64), ["base", "part"], source=None, up=sample.up)
-    for name, part in (("joint_found", None), ("joint_true", "part")):
+    # Without a part, the mesh as such a file arrives (no parts); with the true part, labelled.
+    welded = PartMesh(vertices, faces, np.zeros(len(faces), dtype=np.int64), ["object"], source=None, up=sample.up)
+    labelled = PartMesh(vertices, faces, true_faces.astype(np.int64), ["base", "part"], source=None, up=sample.up)
+    for name, mesh, part in (("joint_found", welded, None), ("joint_true", labelled, "part")):
         try:
             result = pipeline.articulate(mesh, part, sample.drag_point_mesh, sample.drag_vector_mesh, frames=2)
             record[name] = _joint_errors(result, sample)

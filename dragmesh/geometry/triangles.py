@@ -6,7 +6,17 @@ import numpy as np
 
 
 def closest_point_on_triangles(tri: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """The point of triangles (M, 3, 3) nearest to q (3,).
+    """The point of triangles (M, 3, 3) nearest to q (3,)."""
+    return _nearest(tri, q)[1]
+
+
+def nearest_triangle(tri: np.ndarray, q: np.ndarray) -> int:
+    """The index of the triangle of (M, 3, 3) nearest to q (3,) (the first of equally near ones)."""
+    return _nearest(tri, q)[0]
+
+
+def _nearest(tri: np.ndarray, q: np.ndarray) -> tuple[int, np.ndarray]:
+    """(index, closest point (3,)) of the triangle of (M, 3, 3) nearest to q (3,).
 
     Only triangles whose bounding box is within the nearest vertex's distance can hold the answer,
     which leaves a handful on meshes of thousands."""
@@ -14,9 +24,10 @@ def closest_point_on_triangles(tri: np.ndarray, q: np.ndarray) -> np.ndarray:
     bound = float(np.sqrt(((flat - q) ** 2).sum(axis=1).min()))
     lo, hi = tri.min(axis=1), tri.max(axis=1)
     gap = np.maximum(lo - q, 0.0) + np.maximum(q - hi, 0.0)
-    cand = tri[np.linalg.norm(gap, axis=1) <= bound + 1e-12]
-    pts = _closest_on_each(cand, q)
-    return pts[np.argmin(((pts - q) ** 2).sum(axis=1))]
+    index = np.flatnonzero(np.linalg.norm(gap, axis=1) <= bound + 1e-12)
+    pts = _closest_on_each(tri[index], q)
+    best = int(np.argmin(((pts - q) ** 2).sum(axis=1)))
+    return int(index[best]), pts[best]
 
 
 def _closest_on_each(tri: np.ndarray, p: np.ndarray) -> np.ndarray:

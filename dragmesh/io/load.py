@@ -117,13 +117,14 @@ def build_part_mesh(
         raise MeshError(f"{where} has coordinates too large to compute with ({largest:.3g}; at most "
                         f"{MAX_COORDINATE:g}): scale the mesh to sensible units")
 
-    joints = {}
+    joints, named = {}, True
     if labels is not None:
         name = f"label file {labels}" if isinstance(labels, (str, Path)) else "labels"
         # Labels index the file's own vertices: use the faces before compaction.
         face_labels, names = face_labels_from(read_labels(labels), len(vertices), raw.faces, name)
     elif len(np.unique(raw.face_labels)) <= 1 and not raw.joints:
         face_labels, names = component_labels(vertices[kept], faces)
+        named = False
     else:
         face_labels, names, joints = raw.face_labels, list(raw.part_names), dict(raw.joints)
 
@@ -142,6 +143,7 @@ def build_part_mesh(
         joints=joints,
         source=source,
         up=up,
+        named_parts=named,
     )
 
 

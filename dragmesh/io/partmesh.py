@@ -35,6 +35,9 @@ class PartMesh:
             parts whose joint the file states (URDF). Parts without a known joint are absent.
         source: the file the mesh came from, or None.
         up: (3,) unit vector, the mesh's up direction (used by normalisation, not applied here).
+        named_parts: whether the parts are the file's own (its nodes, groups or links, or a label
+            file) rather than the connected components of a file without structure; only named
+            parts are taken as they are when no part is given (``articulate`` without ``--part``).
     """
 
     vertices: np.ndarray
@@ -44,6 +47,7 @@ class PartMesh:
     joints: dict[str, Joint] = field(default_factory=dict)
     source: str | None = None
     up: np.ndarray = field(default_factory=lambda: np.array([0.0, 1.0, 0.0]))
+    named_parts: bool = True
 
     def __post_init__(self) -> None:
         self.vertices = np.ascontiguousarray(self.vertices, dtype=np.float64)

@@ -16,7 +16,8 @@ from viewer.camera import ORBIT_DEG_PER_PIXEL, PITCH_LIMIT, OrbitCamera
 from viewer.lod import cluster, locality_order, stand_ins
 from viewer.overlay import MARGIN, axis_arrow, clip_to_view
 from viewer.recent import RecentFiles, dialog_folder
-from viewer.session import Session, find_base
+from dragmesh.io.structure import find_base
+from viewer.session import Session
 from viewer.widgets import fit_lines
 
 CABINET = Path(__file__).resolve().parents[2] / "dragmesh" / "assets" / "cabinet.glb"

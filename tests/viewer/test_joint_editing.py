@@ -15,7 +15,8 @@ from dragmesh.geometry.joints import Joint
 from dragmesh.io import load_mesh
 from handle_mesh import write_glb, write_obj
 from viewer.camera import OrbitCamera
-from viewer.parts import describe, find_carriers, nearest_edge
+from dragmesh.io.structure import find_carriers
+from viewer.parts import describe, nearest_edge
 from viewer.session import INFER_AT_PX, Drag, Session, ghost_value, tidy_limits
 
 CABINET = Path(__file__).resolve().parents[2] / "dragmesh" / "assets" / "cabinet.glb"
