@@ -21,13 +21,17 @@ five steps:
    point (a heavy-tailed term: an exact drag lands exactly, a person's is off by up to ~20°), and,
    when the base's triangles are given (:class:`PartScene`), physics: whether the motion the drag
    asks passes through the base (:mod:`dragmesh.physics`), and whether a hinge line touches it.
-   The networks stay the prior; physics vetoes and re-ranks.
+   The networks stay the prior; physics vetoes and re-ranks. It checks the leading candidates,
+   and goes on down the list while it sinks every one it checked, so that no candidate wins
+   unchecked.
 4. **Probabilities.** A softmax over the candidates' scores with a temperature fitted on
    validation data of the training categories (``weights/calibration.json``); the type probability
    is the mass of the chosen type, and near-identical candidates pool their mass.
 5. **Limits.** The range head of the type classifier predicts the joint's range and where the part
    rests in it; a sweep against the base finds the physical stops (closed, pushed into the body),
-   which win over the prediction where they are found.
+   which win over the prediction where they are found. The stops of a hinge are where its far
+   side meets the base: points near the hinge line graze a neighbour flush with it (a lid's back
+   edge against the tank) as soon as the line is a little off (:data:`dragmesh.physics.NEAR_HINGE`).
 
 The answer depends only on the geometry and the drag: the pipeline samples the points
 deterministically from the mesh (see :func:`dragmesh.sampling.canonical_sample`).
