@@ -87,6 +87,9 @@ PHYSICS_CANDIDATES = 5
 # jams after a few centimetres either way is sliding along the wrong axis).
 PHYSICS_SPAN_RAD = np.deg2rad(30.0)
 PHYSICS_SPAN_PART = 0.5
+# A candidate that moves less than this fraction of its test span, both ways together, is jammed
+# at rest: blocked by pieces it already overlaps, not by a wrong guess of the joint.
+JAMMED = 0.1
 # Part points that fix the part's box (deterministic, so the box is too).
 BOX_POINTS = 512
 
@@ -330,8 +333,17 @@ class JointInference:
 
     def _check_leaders(self, cands: list[Candidate], scene: PartScene) -> None:
         """Physics on the leading candidates only: the rest cannot win anyway, unless physics sinks
-        every one it checked (a seat under its closed lid is blocked on every hinge), so it goes on
-        down the list, :data:`PHYSICS_CANDIDATES` at a time, until the leader is one it checked."""
+        the ones it checked, so it goes on down the list, :data:`PHYSICS_CANDIDATES` at a time,
+        until the leader is one it checked. Where every leading candidate is jammed both ways at
+        rest (pieces that interpenetrate, as a pair of pliers at its pin, or a seat under its
+        closed lid), the base says nothing about this part: physics is dropped, the prior ranks."""
+        lead = sorted(cands, key=lambda c: -c.score)[:PHYSICS_CANDIDATES]
+        self._physics(lead, scene)
+        if all(c.terms["jammed"] for c in lead):
+            for c in lead:
+                c.terms["collision"] = c.terms["direction"] = 0.0
+                c.score = sum(x for k, x in c.terms.items() if k not in ("value", "jammed"))
+            return
         while True:
             unchecked = sorted((c for c in cands if "collision" not in c.terms), key=lambda c: -c.score)
             if not unchecked or max(cands, key=lambda c: c.score) not in unchecked:
@@ -360,13 +372,14 @@ class JointInference:
             c.ahead = ahead = swept[2 * n].free
             behind = swept[2 * n + 1].free
             c.terms["collision"] = -w.collision_weight * (1.0 - min(1.0, (ahead + behind) / span))
+            c.terms["jammed"] = float(ahead + behind < JAMMED * span)
             # Between near-identical lines (a door's front and back edge), the one that lets the
             # part move the way it is dragged; weak, so a push into the body keeps its joint.
             c.terms["direction"] = -w.direction_weight * (1.0 - ahead / span)
             if c.joint.type == REVOLUTE:
                 gap = gaps[id(c)]
                 c.terms["contact"] = -min(0.5 * (max(gap - 0.01, 0.0) / w.contact_sigma) ** 2, w.contact_cap)
-            c.score = sum(x for k, x in c.terms.items() if k != "value")
+            c.score = sum(x for k, x in c.terms.items() if k not in ("value", "jammed"))
 
     # -- limits ---------------------------------------------------------------------------------
 

@@ -95,14 +95,14 @@ def test_physics_goes_down_the_candidates_until_it_has_checked_the_leader():
     from dragmesh.models.joint_inference import PHYSICS_CANDIDATES, Candidate
 
     inf = JointInference.load("weights")
-    cands = [Candidate(Joint("revolute", (0, 1, 0), (k, 0, 0)), "box edge", score=float(20 - k), terms={"value": 1.0})
+    cands = [Candidate(Joint("revolute", (0, 1, 0), (k, 0, 0)), "box edge", score=float(20 - k),
+                       terms={"value": 1.0, "prior": float(20 - k)})
              for k in range(12)]
     checked = []
 
-    def physics(lead, scene):
-        for c in lead:
-            blocked = c.joint.origin[0] < 8  # the first eight are blocked both ways
-            c.terms["collision"] = -100.0 if blocked else 0.0
+    def physics(lead, scene, blocked=lambda c: c.joint.origin[0] < 8, jammed=lambda c: c.joint.origin[0] < 4):
+        for c in lead:  # the first eight are blocked, the first four of them jammed at rest
+            c.terms.update(collision=-100.0 if blocked(c) else 0.0, direction=0.0, jammed=float(jammed(c)))
             c.score += c.terms["collision"]
             checked.append(int(c.joint.origin[0]))
 
@@ -111,6 +111,16 @@ def test_physics_goes_down_the_candidates_until_it_has_checked_the_leader():
     leader = max(cands, key=lambda c: c.score)
     assert "collision" in leader.terms and int(leader.joint.origin[0]) == 8
     assert checked == list(range(2 * PHYSICS_CANDIDATES))  # two rounds, in score order: the second finds 8
+
+    # Every leading candidate jammed at rest (interpenetrating pieces): physics says nothing, the
+    # prior order stands and nothing further down is checked.
+    cands = [Candidate(Joint("revolute", (0, 1, 0), (k, 0, 0)), "box edge", score=float(20 - k),
+                       terms={"value": 1.0, "prior": float(20 - k)})
+             for k in range(12)]
+    checked.clear()
+    inf._physics = lambda lead, scene: physics(lead, scene, jammed=lambda c: True)
+    inf._check_leaders(cands, scene=None)
+    assert int(max(cands, key=lambda c: c.score).joint.origin[0]) == 0 and checked == list(range(PHYSICS_CANDIDATES))
 
 
 def test_a_closed_drawer_pushed_in_stays_closed(dm, cabinet):
