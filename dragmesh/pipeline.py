@@ -55,7 +55,7 @@ from dragmesh.export.results import combine, export_result, result_name, write_r
 from dragmesh.geometry.dualquat import (dq_normalize, np_dq_apply, np_dq_from_matrix, np_dq_to_matrix,
                                         project_dq_to_value)
 from dragmesh.geometry.joints import JOINT_TYPES, Joint, canonical_origin
-from dragmesh.geometry.triangles import closest_point_on_triangles, nearest_triangle
+from dragmesh.geometry.triangles import closest_point_on_triangles, nearest_on_triangles
 from dragmesh.io import PartMesh, load_mesh
 from dragmesh.io.values import (check_frames, check_joint_value, check_part, check_path, check_samples, check_seed,
                                 check_vector3)
@@ -486,10 +486,9 @@ def part_under(mesh: PartMesh, drag_point: Any) -> list[int] | None:
     if not mesh.named_parts or mesh.n_parts < 2:
         return None
     p = as_vector3(drag_point, "drag point", DragError)
-    triangles = mesh.vertices[mesh.faces]
-    face = nearest_triangle(triangles, p)
+    face, nearest = nearest_on_triangles(mesh.vertices[mesh.faces], p)
     diagonal = float(np.linalg.norm(np.ptp(mesh.vertices, axis=0)))
-    if float(np.linalg.norm(closest_point_on_triangles(triangles[face: face + 1], p) - p)) > DRAG_TOLERANCE * diagonal:
+    if float(np.linalg.norm(nearest - p)) > DRAG_TOLERANCE * diagonal:
         return None
     label = int(mesh.face_labels[face])
     from dragmesh.io.structure import carried_group, find_base

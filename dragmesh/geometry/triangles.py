@@ -7,16 +7,12 @@ import numpy as np
 
 def closest_point_on_triangles(tri: np.ndarray, q: np.ndarray) -> np.ndarray:
     """The point of triangles (M, 3, 3) nearest to q (3,)."""
-    return _nearest(tri, q)[1]
+    return nearest_on_triangles(tri, q)[1]
 
 
-def nearest_triangle(tri: np.ndarray, q: np.ndarray) -> int:
-    """The index of the triangle of (M, 3, 3) nearest to q (3,) (the first of equally near ones)."""
-    return _nearest(tri, q)[0]
-
-
-def _nearest(tri: np.ndarray, q: np.ndarray) -> tuple[int, np.ndarray]:
-    """(index, closest point (3,)) of the triangle of (M, 3, 3) nearest to q (3,).
+def nearest_on_triangles(tri: np.ndarray, q: np.ndarray) -> tuple[int, np.ndarray]:
+    """(index, closest point (3,)) of the triangle of (M, 3, 3) nearest to q (3,) (the first of
+    equally near ones).
 
     Only triangles whose bounding box is within the nearest vertex's distance can hold the answer,
     which leaves a handful on meshes of thousands."""

@@ -150,6 +150,11 @@ class Candidate:
     score: float = 0.0
     terms: dict = field(default_factory=dict)
     ahead: float | None = None  # how far the base lets it move the drag's way (physics only)
+    jammed: bool = False  # blocked both ways at rest (physics only; see JAMMED)
+
+    def total(self) -> float:
+        """The score: the sum of the evidence terms (``value`` is the drag's joint value, not one)."""
+        return sum(x for k, x in self.terms.items() if k != "value")
 
 
 def yaw_matrix(deg: float) -> np.ndarray:
@@ -339,10 +344,10 @@ class JointInference:
         closed lid), the base says nothing about this part: physics is dropped, the prior ranks."""
         lead = sorted(cands, key=lambda c: -c.score)[:PHYSICS_CANDIDATES]
         self._physics(lead, scene)
-        if all(c.terms["jammed"] for c in lead):
+        if all(c.jammed for c in lead):
             for c in lead:
                 c.terms["collision"] = c.terms["direction"] = 0.0
-                c.score = sum(x for k, x in c.terms.items() if k not in ("value", "jammed"))
+                c.score = c.total()
             return
         while True:
             unchecked = sorted((c for c in cands if "collision" not in c.terms), key=lambda c: -c.score)
@@ -372,14 +377,14 @@ class JointInference:
             c.ahead = ahead = swept[2 * n].free
             behind = swept[2 * n + 1].free
             c.terms["collision"] = -w.collision_weight * (1.0 - min(1.0, (ahead + behind) / span))
-            c.terms["jammed"] = float(ahead + behind < JAMMED * span)
+            c.jammed = ahead + behind < JAMMED * span
             # Between near-identical lines (a door's front and back edge), the one that lets the
             # part move the way it is dragged; weak, so a push into the body keeps its joint.
             c.terms["direction"] = -w.direction_weight * (1.0 - ahead / span)
             if c.joint.type == REVOLUTE:
                 gap = gaps[id(c)]
                 c.terms["contact"] = -min(0.5 * (max(gap - 0.01, 0.0) / w.contact_sigma) ** 2, w.contact_cap)
-            c.score = sum(x for k, x in c.terms.items() if k not in ("value", "jammed"))
+            c.score = c.total()
 
     # -- limits ---------------------------------------------------------------------------------
 

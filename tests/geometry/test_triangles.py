@@ -1,6 +1,6 @@
 import numpy as np
 
-from dragmesh.geometry.triangles import closest_point_on_triangles, nearest_triangle
+from dragmesh.geometry.triangles import closest_point_on_triangles, nearest_on_triangles
 
 
 def test_the_nearest_triangle_and_its_closest_point_agree_with_brute_force():
@@ -11,8 +11,8 @@ def test_the_nearest_triangle_and_its_closest_point_agree_with_brute_force():
         w = rng.dirichlet(np.ones(3), size=4000)
         samples = np.einsum("sk,mkd->msd", w, tri)
         best = int(np.argmin(np.linalg.norm(samples - q, axis=2).min(axis=1)))
-        index = nearest_triangle(tri, q)
-        point = closest_point_on_triangles(tri, q)
+        index, point = nearest_on_triangles(tri, q)
+        assert np.array_equal(closest_point_on_triangles(tri, q), point)
         assert np.allclose(closest_point_on_triangles(tri[index: index + 1], q), point)
         # The found point is at least as near as any sample, and its triangle is the brute-force one
         # unless two triangles are (nearly) equally near.

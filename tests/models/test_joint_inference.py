@@ -102,7 +102,8 @@ def test_physics_goes_down_the_candidates_until_it_has_checked_the_leader():
 
     def physics(lead, scene, blocked=lambda c: c.joint.origin[0] < 8, jammed=lambda c: c.joint.origin[0] < 4):
         for c in lead:  # the first eight are blocked, the first four of them jammed at rest
-            c.terms.update(collision=-100.0 if blocked(c) else 0.0, direction=0.0, jammed=float(jammed(c)))
+            c.terms.update(collision=-100.0 if blocked(c) else 0.0, direction=0.0)
+            c.jammed = jammed(c)
             c.score += c.terms["collision"]
             checked.append(int(c.joint.origin[0]))
 
