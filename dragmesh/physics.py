@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dragmesh.geometry.joints import Joint
+from dragmesh.geometry.rotations import rotate
 
 # A motion is blocked once more than this fraction of the part's points have crossed the base.
 # A few points may graze a coplanar contact surface; a real collision sweeps many at once.
@@ -214,12 +215,10 @@ def _counted(joint: Joint, points: np.ndarray, near_hinge: float = NEAR_HINGE) -
 
 def _moved(joints: list[Joint], points: np.ndarray, values: np.ndarray) -> np.ndarray:
     """(J, N, 3): ``points`` (N, 3) moved by each of the J ``joints`` at its own value (J,), all
-    at once (Rodrigues with one axis per joint)."""
+    at once (:func:`~dragmesh.geometry.rotations.rotate` with one axis per joint)."""
     axes = np.array([j.axis for j in joints])[:, None]  # (J, 1, 3)
     origins = np.array([j.origin for j in joints])[:, None]
-    v = np.asarray(values, dtype=np.float64).reshape(-1, 1, 1)
+    v = np.asarray(values, dtype=np.float64).reshape(-1, 1)
     hinge = np.array([j.is_revolute for j in joints]).reshape(-1, 1, 1)
-    r = points[None] - origins
-    along = (r * axes).sum(-1, keepdims=True) * axes
-    turned = origins + along + np.cos(v) * (r - along) + np.sin(v) * np.cross(axes, r)
-    return np.where(hinge, turned, points[None] + v * axes)
+    turned = origins + rotate(points[None] - origins, axes, v)
+    return np.where(hinge, turned, points[None] + v[..., None] * axes)

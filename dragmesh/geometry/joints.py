@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dragmesh.errors import DragError, InputError
-from dragmesh.geometry.rotations import axis_angle_matrix, cross_matrix, matrix_to_quat, quat_multiply, quat_to_matrix, rotate
+from dragmesh.geometry.rotations import axis_angle_matrix, matrix_to_quat, quat_multiply, quat_to_matrix, rotate
 
 REVOLUTE = "revolute"
 PRISMATIC = "prismatic"
@@ -258,15 +258,13 @@ class Joint:
 
     def poses(self, points, values) -> np.ndarray:
         """Points (N, 3) moved by the joint at each of values (K,): (K, N, 3). Rodrigues on the
-        points themselves (no 4x4 matrices), for sweeping many poses at once; values unchecked."""
+        points themselves (:func:`~dragmesh.geometry.rotations.rotate`, no 4x4 matrices), for
+        sweeping many poses at once; values unchecked."""
         p = np.asarray(points, dtype=np.float64)
-        v = np.asarray(values, dtype=np.float64).reshape(-1, 1, 1)
-        a = self.axis
+        v = np.asarray(values, dtype=np.float64).reshape(-1, 1)
         if not self.is_revolute:
-            return p[None] + v * a
-        r = p - self.origin
-        along = (r @ a)[:, None] * a
-        return self.origin + along + np.cos(v) * (r - along) + np.sin(v) * (r @ cross_matrix(a).T)
+            return p[None] + v[..., None] * self.axis
+        return self.origin + rotate(p - self.origin, self.axis, v)
 
     def transform(self, value: float) -> np.ndarray:
         """4x4 rigid transform (4, 4) of the joint at one value."""
