@@ -18,9 +18,10 @@ TRAINERS: dict[str, tuple[str, str]] = {
     "types": ("dragmesh.training.types", "train the joint-type classifier (part-frame TypeNet)"),
     "calibration": ("dragmesh.training.calibration", "fit the temperature of the joint probabilities on validation drags"),
     "segment": ("dragmesh.training.segment", "train the opt-in cut ranker of dragmesh segment"),
+    "masks": ("dragmesh.training.masks", "train the mask network of dragmesh segment (data: python -m dragmesh.training.mask_data)"),
 }
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    register_routed(subparsers, "train", "train a model (joints, motion, types, calibration, segment)",
+    register_routed(subparsers, "train", "train a model (joints, motion, types, calibration, segment, masks)",
                     "Train a model from the procedural generator; see each model's --help for its knobs.", TRAINERS)
