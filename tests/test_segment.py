@@ -144,12 +144,12 @@ def test_articulate_without_part_reports_the_vertices_it_took(capsys, welded_fil
 def test_command_with_the_learned_ranker(capsys, tmp_path, welded_file):
     path, truth = welded_file
     out = tmp_path / "labels.npy"
-    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(out), "--ranker"]) == 0
+    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(out), "--cuts", "--ranker"]) == 0
     assert iou(np.load(out) > 0, truth) >= 0.8
     # Missing ranker weights: one line, exit 2, no file.
     missing = tmp_path / "elsewhere"
-    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(tmp_path / "b.npy"), "--ranker",
-                 "--weights", str(missing)]) == 2
+    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(tmp_path / "b.npy"), "--cuts",
+                 "--ranker", "--weights", str(missing)]) == 2
     assert "missing weights" in capsys.readouterr().err and not (tmp_path / "b.npy").exists()
 
 

@@ -70,6 +70,20 @@ def neighbours(points: np.ndarray, k: int) -> np.ndarray:
     return cKDTree(points).query(points, k)[1].astype(np.int64)
 
 
+class _BatchNorm(nn.BatchNorm1d):
+    """BatchNorm without its step counter: an integer, and weights files hold floats only; with a
+    fixed momentum BatchNorm never reads it."""
+
+    def __init__(self, channels: int):
+        super().__init__(channels)
+        self.register_buffer("num_batches_tracked", None)
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, *args):
+        # A safetensors file keeps no module versions: say it is the current one, or BatchNorm
+        # adds the counter back as it does for files from before it had one.
+        super()._load_from_state_dict(state_dict, prefix, {**local_metadata, "version": 2}, *args)
+
+
 class _EdgeConv(nn.Module):
     """BN(max over neighbours j of ReLU(W [x_i, x_j - x_i])), with W [x_i, x_j - x_i] computed as
     (W1 - W2) x_i + W2 x_j (one matrix product per point, not per edge); normalised after the max,
@@ -79,7 +93,7 @@ class _EdgeConv(nn.Module):
         super().__init__()
         self.centre = nn.Linear(cin, cout)
         self.neighbour = nn.Linear(cin, cout, bias=False)
-        self.norm = nn.BatchNorm1d(cout)
+        self.norm = _BatchNorm(cout)
 
     def forward(self, x: torch.Tensor, knn: torch.Tensor) -> torch.Tensor:
         b, n, k = knn.shape

@@ -21,13 +21,29 @@ from dragmesh.io import PartMesh, build_part_mesh
 from dragmesh.segment.find import NoPartError, PartSelection, find_part
 
 __all__ = ["NoPartError", "PartSelection", "find_part", "FileSegmentation", "segment_file", "write_labels",
-           "LABEL_SUFFIXES", "shipped_ranker"]
+           "LABEL_SUFFIXES", "shipped_ranker", "shipped_masks"]
 
 # Label files the command writes: NumPy's .npy, or text with one number per line.
 LABEL_SUFFIXES = (".npy", ".txt")
 
 
 _RANKERS: dict[str, object] = {}
+_MASKS: dict[str, object] = {}
+
+
+def shipped_masks(weights_dir: str | os.PathLike | None = None):
+    """The mask network's :class:`~dragmesh.segment.learned.MaskReader`, from
+    ``weights_dir/segment/masknet.*`` (default: the shipped weights), loaded once per folder.
+
+    Raises:
+        WeightsError: missing or corrupted weights (one line).
+    """
+    key = str(weights_dir)
+    if key not in _MASKS:
+        from dragmesh.segment.learned import MaskReader
+
+        _MASKS[key] = MaskReader.load(weights_dir)
+    return _MASKS[key]
 
 
 def shipped_ranker(weights_dir: str | os.PathLike | None = None):
@@ -61,9 +77,9 @@ class FileSegmentation:
     selection: PartSelection
 
 
-def segment_file(path: str | os.PathLike, point, up=(0.0, 1.0, 0.0), ranker=None) -> FileSegmentation:
-    """Find the movable part under ``point`` (3,) on the mesh file at ``path``; ``ranker`` (e.g.
-    :func:`shipped_ranker`'s) picks among the cuts instead of the hand rule.
+def segment_file(path: str | os.PathLike, point, up=(0.0, 1.0, 0.0), ranker=None, masks="shipped") -> FileSegmentation:
+    """Find the movable part under ``point`` (3,) on the mesh file at ``path``; ``masks`` and
+    ``ranker`` as :func:`~dragmesh.segment.find.find_part` takes them.
 
     Raises:
         MeshError: the file is missing, of an unknown format or corrupt.
@@ -80,7 +96,7 @@ def segment_file(path: str | os.PathLike, point, up=(0.0, 1.0, 0.0), ranker=None
         raise MeshError(f"unsupported mesh format '{path.suffix}': {path}; supported: {', '.join(_LOADERS)}")
     raw = loader(path)
     mesh = build_part_mesh(raw, source=str(path), up=unit_up(up))
-    selection = find_part(mesh.vertices, mesh.faces, point, up=mesh.up, ranker=ranker)
+    selection = find_part(mesh.vertices, mesh.faces, point, up=mesh.up, ranker=ranker, masks=masks)
     # build_part_mesh keeps the vertices faces use, in file order: scatter back through them.
     kept = np.unique(raw.faces)
     labels = np.zeros(len(raw.vertices), dtype=np.int64)

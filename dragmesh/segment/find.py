@@ -71,6 +71,8 @@ CARRIER = 2.0
 SAMPLES = 20_000
 # A part larger than this fraction of the vertices is the base: nothing separates there.
 MAX_PART = 0.7
+# Fewer positions than this in the mask network's part: it saw none there (the cuts answer).
+MIN_LEARNED = 4
 # With no cut cheaper than this per length (1: across flat surface), nothing separates a part there.
 NO_PART_RATIO = 0.5
 
@@ -345,7 +347,7 @@ def click_seed(graph: SurfaceGraph, vertices: np.ndarray, faces: np.ndarray, poi
 
 
 def find_part(vertices: np.ndarray, faces: np.ndarray, point, up=None,
-              base_vertices: np.ndarray | None = None, ranker=None) -> PartSelection:
+              base_vertices: np.ndarray | None = None, ranker=None, masks="shipped") -> PartSelection:
     """The movable part under ``point``.
 
     Args:
@@ -355,6 +357,11 @@ def find_part(vertices: np.ndarray, faces: np.ndarray, point, up=None,
         up: optional (3,) unit up direction: the object's bottom is then base too.
         base_vertices: optional (V,) bool, vertices the caller marks as the base (never the part).
         ranker: optional scorer of the cuts' features (see :func:`choose`).
+        masks: a :class:`~dragmesh.segment.learned.MaskReader` (default "shipped": the shipped
+            mask network's): the network outlines the part and the cut follows the folds near its
+            outline (:func:`~dragmesh.segment.learned.guided_cut`); the nested cuts and their rule
+            (or ``ranker``) answer where its part is under ``MIN_LEARNED`` positions or over
+            ``MAX_PART`` of the surface. None: the nested cuts alone.
 
     Returns:
         :class:`PartSelection`.
@@ -362,7 +369,12 @@ def find_part(vertices: np.ndarray, faces: np.ndarray, point, up=None,
     Raises:
         InputError: the point is not three finite numbers or is off the mesh; an empty mesh.
         NoPartError: the point is on the base, or no fold separates a part there.
+        WeightsError: the shipped mask network's weights are missing or corrupted.
     """
+    if isinstance(masks, str):
+        from dragmesh.segment import shipped_masks
+
+        masks = shipped_masks()
     vertices = np.asarray(vertices, dtype=np.float64)
     faces = np.asarray(faces, dtype=np.int64)
     if vertices.ndim != 2 or vertices.shape[1] != 3 or faces.ndim != 2 or faces.shape[1] != 3 or not len(faces):
@@ -384,10 +396,18 @@ def find_part(vertices: np.ndarray, faces: np.ndarray, point, up=None,
     else:
         body = np.array([int(np.argmax(piece_area))])
     if np.isin(graph.piece[seed], body):
-        chosen = choose(candidate_cuts(graph, seed, sink, up), ranker)
-        if chosen is None or chosen.features[0] > NO_PART_RATIO:
-            raise NoPartError("no movable part at the point: no crease or gap separates a part there from the base")
-        side = chosen.side
+        side = None
+        if masks is not None:
+            from dragmesh.segment.learned import guided_cut
+
+            side = guided_cut(graph, masks.logits(graph, p, up), seed, sink)
+            if side.sum() < MIN_LEARNED or side.sum() > MAX_PART * graph.used.sum():
+                side = None
+        if side is None:
+            chosen = choose(candidate_cuts(graph, seed, sink, up), ranker)
+            if chosen is None or chosen.features[0] > NO_PART_RATIO:
+                raise NoPartError("no movable part at the point: no crease or gap separates a part there from the base")
+            side = chosen.side
     else:
         side = graph.piece == graph.piece[seed]  # a loose piece: the whole piece is the part
     if len(piece_area) > 1:

@@ -102,7 +102,8 @@ def loss_of(logits: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, dic
     bce = torch.nn.functional.binary_cross_entropy_with_logits(logits, mask)
     p = torch.sigmoid(logits)
     dice = 1.0 - (2 * (p * mask).sum(1) + 1) / (p.sum(1) + mask.sum(1) + 1)
-    return bce + dice.mean(), {"loss": float(bce + dice.mean()), "loss_bce": float(bce), "loss_dice": float(dice.mean())}
+    loss = bce + dice.mean()
+    return loss, {"loss": float(loss.detach()), "loss_bce": float(bce.detach()), "loss_dice": float(dice.mean().detach())}
 
 
 def point_ious(logits: torch.Tensor, mask: torch.Tensor) -> np.ndarray:
@@ -154,7 +155,7 @@ def main(args: argparse.Namespace) -> int:
         return step_loss
 
     return fit(args, d, Run(
-        "masknet", model, model.config_dict(), start, validate=validate,
+        "masknet", model, model.config_dict(), start, validate=validate if args.val_every > 0 else None,
         progress=lambda r: {"loss": f"{r['loss']:.3f}", "dice": f"{r['loss_dice']:.3f}"},
         curves=("loss", "loss_dice", "val_iou_median", "val_iou_08"),
         title="mask network training",
