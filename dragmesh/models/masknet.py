@@ -81,6 +81,7 @@ class _BatchNorm(nn.BatchNorm1d):
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, *args):
         # A safetensors file keeps no module versions: say it is the current one, or BatchNorm
         # adds the counter back as it does for files from before it had one.
+        state_dict.pop(prefix + "num_batches_tracked", None)  # checkpoints of runs that kept it
         super()._load_from_state_dict(state_dict, prefix, {**local_metadata, "version": 2}, *args)
 
 

@@ -256,7 +256,6 @@ def candidate_cuts(graph: SurfaceGraph, seed: int, sink: np.ndarray, up=None) ->
     at_seed[seed] = True
     centre, radius = g.points[seed], RADIUS * g.diagonal
     smooth = _smooth_region(at_seed, g.edges, g.turning, g.points, centre, radius)
-    unit = float(np.median(g.length))
     total_area = max(float(g.area[g.used].sum()), 1e-300)
     up = None if up is None else np.asarray(up, dtype=np.float64)
     height = None if up is None else g.points @ up
@@ -273,7 +272,7 @@ def candidate_cuts(graph: SurfaceGraph, seed: int, sink: np.ndarray, up=None) ->
         side = _min_cut(n, g.edges, g.cost, source, sink)
         crossing = side[g.edges[:, 0]] != side[g.edges[:, 1]]
         boundary = max(float(g.length[crossing].sum()), 1e-300)
-        ratio = float(g.cost[crossing].sum()) / (boundary / unit)
+        ratio = boundary_ratio(g, side)
         if side.any() and side.sum() <= MAX_PART * g.used.sum():
             area = max(float(g.area[side].sum()), 1e-300)
             pts = g.points[side]
@@ -314,6 +313,14 @@ def candidate_cuts(graph: SurfaceGraph, seed: int, sink: np.ndarray, up=None) ->
         f[3] = float(np.log(f[3] / smallest))
         out.append(Candidate(side, np.clip(np.asarray(f, dtype=np.float64), -FEATURE_LIMIT, FEATURE_LIMIT).astype(np.float32)))
     return out
+
+
+def boundary_ratio(graph: SurfaceGraph, side: np.ndarray) -> float:
+    """What cutting round ``side`` (N,) bool costs per length of its boundary (in median edges):
+    about 1 across flat surface, near 0 along inward folds."""
+    crossing = side[graph.edges[:, 0]] != side[graph.edges[:, 1]]
+    boundary = max(float(graph.length[crossing].sum()), 1e-300)
+    return float(graph.cost[crossing].sum()) / (boundary / float(np.median(graph.length)))
 
 
 def choose(candidates: list[Candidate], ranker=None) -> Candidate | None:
@@ -396,16 +403,21 @@ def find_part(vertices: np.ndarray, faces: np.ndarray, point, up=None,
     else:
         body = np.array([int(np.argmax(piece_area))])
     if np.isin(graph.piece[seed], body):
+        cuts = candidate_cuts(graph, seed, sink, up)
+        chosen = choose(cuts, ranker)
+        no_fold = chosen is None or chosen.features[0] > NO_PART_RATIO
         side = None
         if masks is not None:
-            from dragmesh.segment.learned import guided_cut
+            from dragmesh.segment.learned import guided_cut, snap
 
-            side = guided_cut(graph, masks.logits(graph, p, up), seed, sink)
-            if side.sum() < MIN_LEARNED or side.sum() > MAX_PART * graph.used.sum():
-                side = None
+            guided = guided_cut(graph, masks.logits(graph, p, up), seed, sink)
+            if MIN_LEARNED <= guided.sum() <= MAX_PART * graph.used.sum():
+                side = snap(graph, guided, [c.side for c in cuts])
+                # Nothing to find: neither a fold cut nor the network's outline runs along folds.
+                if no_fold and boundary_ratio(graph, side) > NO_PART_RATIO:
+                    side = None
         if side is None:
-            chosen = choose(candidate_cuts(graph, seed, sink, up), ranker)
-            if chosen is None or chosen.features[0] > NO_PART_RATIO:
+            if no_fold:
                 raise NoPartError("no movable part at the point: no crease or gap separates a part there from the base")
             side = chosen.side
     else:

@@ -20,6 +20,10 @@ import numpy as np
 VIEWS = 4
 SPREAD = 3
 UNARY = 0.5
+# Added to the logits before the cut.
+BIAS = 1.0
+# A fold cut that overlaps the network's part by at least this IoU (by area) replaces it.
+SNAP = 0.5
 # Probabilities are clipped to [EPS, 1 - EPS] before their log-odds are taken.
 EPS = 1e-3
 
@@ -46,20 +50,27 @@ class MaskReader:
         from dragmesh.models.masknet import features, mask_frame, neighbours
         from dragmesh.sampling import sample_surface
 
+        from dragmesh.geometry.triangles import nearest_on_triangles
+
         config = self.model.config
         up = np.array([0.0, 1.0, 0.0]) if up is None else np.asarray(up, dtype=np.float64)
         used = graph.used
         R, centre, scale = mask_frame(graph.points[used], up)
+        # The click on the surface, with its face's normal, as the clicks the network was trained on.
+        tri = graph.points[graph.faces]
+        face, on_surface = nearest_on_triangles(tri, np.asarray(click, dtype=np.float64))
+        click_normal = np.cross(tri[face, 1] - tri[face, 0], tri[face, 2] - tri[face, 0])
+        click_normal /= max(float(np.linalg.norm(click_normal)), 1e-300)
         # Seeded from the geometry's size, not the clock: one input, one answer.
         rng = np.random.default_rng([len(graph.faces), VIEWS])
         rows, frames = [], []
         for view in range(VIEWS):
             surface = sample_surface(graph.points, graph.faces, config.points, rng)
             points = surface.points.copy()
-            tri = graph.points[graph.faces[surface.face_index]]
-            normals = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+            corners = graph.points[graph.faces[surface.face_index]]
+            normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
             normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-300)
-            points[0] = click  # the click is one of the points the network reads
+            points[0], normals[0] = on_surface, click_normal  # the click is one of the points read
             turn = rotation_matrix((0.0, 1.0, 0.0), 2.0 * np.pi * view / VIEWS) @ R
             local = (points - centre) @ turn.T / scale
             rows.append(features(local, normals @ turn.T, local[0]))
@@ -90,7 +101,7 @@ def guided_cut(graph, logits: np.ndarray, seed: int, sink: np.ndarray) -> np.nda
     from scipy.sparse.csgraph import connected_components
 
     n = len(graph.points)
-    p = np.clip(1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0))), EPS, 1.0 - EPS)
+    p = np.clip(1.0 / (1.0 + np.exp(-np.clip(logits + BIAS, -30.0, 30.0))), EPS, 1.0 - EPS)
     area = graph.area / max(float(graph.area[graph.used].mean()), 1e-300)
     weight = UNARY * area
     to_part = weight * -np.log(1.0 - p)  # paid when a position goes to the base
@@ -108,3 +119,16 @@ def guided_cut(graph, logits: np.ndarray, seed: int, sink: np.ndarray) -> np.nda
     _, label = connected_components(coo_matrix((np.ones(int(keep.sum())), (graph.edges[keep, 0], graph.edges[keep, 1])),
                                                shape=(n, n)), directed=False)
     return side & (label == label[seed])
+
+
+def snap(graph, guided: np.ndarray, cuts: list[np.ndarray]) -> np.ndarray:
+    """The fold cut (of ``cuts``, each (N,) bool) that best overlaps the network's part ``guided``
+    (N,) bool, by area IoU, when that is at least ``SNAP``; else ``guided``. Where a fold bounds
+    the part the network saw, the fold's outline is the exact one."""
+    area = graph.area
+    best, best_iou = guided, SNAP
+    for side in cuts:
+        iou = float(area[side & guided].sum()) / max(float(area[side | guided].sum()), 1e-300)
+        if iou >= best_iou:
+            best, best_iou = side, iou
+    return best

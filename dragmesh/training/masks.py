@@ -6,7 +6,7 @@
 1. Data: :mod:`dragmesh.training.mask_data`'s welded object cases (the ``train_world`` split: no
    category of either benchmark's held-out groups), every movable part a mask.
 2. A step: ``--batch`` (object, movable part) pairs, each part with at least ``MIN_POINTS`` of the
-   object's points; ``--points`` of the object's points drawn at random; the click a random point
+   object's points, drawn as :class:`Cases` weighs them; ``--points`` of the object's points drawn at random; the click a random point
    of the part; the object turned about its up by a random angle and tilted by up to ``TILT_DEG``,
    put in the mask frame, its points jittered by ``JITTER`` of the diagonal.
 3. Loss: binary cross-entropy of the point logits plus the soft Dice loss of the part's mask (IoU
@@ -49,18 +49,27 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 class Cases:
-    """The (object, part) pairs of the data with at least MIN_POINTS points on the part."""
+    """The (object, part) pairs of the data with at least MIN_POINTS points on the part, and how
+    often each is drawn (``weights``): every object alike, and within an object every size class
+    alike (a part's share divided by how many of its parts are within 2x of its size), so a
+    remote's thirty buttons together weigh about as much as its lid."""
 
     def __init__(self, data: dict, objects: np.ndarray):
         self.data = data
-        self.pairs = []
+        pairs, weights = [], []
         for o in objects:
             owner = data["owner"][o]
-            for g in range(int(data["n_groups"][o])):
-                mask = data["groups"][o, g][owner]
-                if mask.sum() >= MIN_POINTS:
-                    self.pairs.append((int(o), g))
-        self.pairs = np.asarray(self.pairs, dtype=np.int64).reshape(-1, 2)
+            sizes = np.array([data["groups"][o, g][owner].sum() for g in range(int(data["n_groups"][o]))])
+            kept = np.flatnonzero(sizes >= MIN_POINTS)
+            if not len(kept):
+                continue
+            log = np.log(sizes[kept])
+            w = 1.0 / (np.abs(log[:, None] - log[None, :]) < np.log(2.0)).sum(axis=1)
+            pairs += [(int(o), int(g)) for g in kept]
+            weights.append(w / w.sum())
+        self.pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        self.weights = np.concatenate(weights) if weights else np.zeros(0)
+        self.weights = self.weights / max(self.weights.sum(), 1e-12)
 
     def example(self, pair: int, rng: np.random.Generator, n_points: int, augment: bool):
         """(features (n, F), click index, mask (n,)) of one pair."""
@@ -149,7 +158,8 @@ def main(args: argparse.Namespace) -> int:
             if step and step % args.reload_every == 0:
                 load()
             cases = state["train"]
-            x, c, knn, y = batch_of(cases, rng.integers(len(cases.pairs), size=args.batch), rng, args.points, args.k, True)
+            x, c, knn, y = batch_of(cases, rng.choice(len(cases.pairs), size=args.batch, p=cases.weights), rng,
+                                    args.points, args.k, True)
             return loss_of(net(x, c, knn), y)
 
         return step_loss
