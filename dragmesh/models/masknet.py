@@ -149,12 +149,6 @@ class MaskNet(nn.Module):
         Raises:
             WeightsError: missing, corrupted or not fitting files (one line).
         """
-        from dragmesh.models.weights import WEIGHTS_DIR, fit_state, load_weights
+        from dragmesh.models.weights import WEIGHTS_DIR, load_int_config_model
 
-        folder = Path(weights_dir or WEIGHTS_DIR) / SUBFOLDER
-        state, meta = load_weights(folder, WEIGHTS_NAME)
-        config = MaskNetConfig(**{k: int(v) for k, v in meta["config"].items() if k in MaskNetConfig.__dataclass_fields__})
-        model = cls(config)
-        fit_state(model, state, folder / f"{WEIGHTS_NAME}.safetensors")
-        model.meta = meta
-        return model.eval()
+        return load_int_config_model(cls, MaskNetConfig, Path(weights_dir or WEIGHTS_DIR) / SUBFOLDER, WEIGHTS_NAME)

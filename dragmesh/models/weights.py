@@ -100,3 +100,18 @@ def fit_state(model: torch.nn.Module, state: dict, where: str | Path) -> None:
         model.load_state_dict(state)
     except RuntimeError as exc:
         raise WeightsError(f"weights {where} do not fit their config: {' '.join(str(exc).split())[:200]}") from None
+
+
+def load_int_config_model(cls, config_cls, folder: Path, name: str):
+    """A small model whose config is a dataclass of integers (``config_cls``), from ``folder/name.*``:
+    built as ``cls(config)``, its weights checked and loaded, in eval mode, its JSON in ``meta``.
+
+    Raises:
+        WeightsError: missing, corrupted or not fitting files (one line).
+    """
+    state, meta = load_weights(folder, name)
+    config = config_cls(**{k: int(v) for k, v in meta["config"].items() if k in config_cls.__dataclass_fields__})
+    model = cls(config)
+    fit_state(model, state, Path(folder) / f"{name}.safetensors")
+    model.meta = meta
+    return model.eval()

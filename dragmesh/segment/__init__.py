@@ -27,8 +27,15 @@ __all__ = ["NoPartError", "PartSelection", "find_part", "FileSegmentation", "seg
 LABEL_SUFFIXES = (".npy", ".txt")
 
 
-_RANKERS: dict[str, object] = {}
-_MASKS: dict[str, object] = {}
+_LOADED: dict[tuple[str, str], object] = {}
+
+
+def _once(kind: str, weights_dir, load):
+    """``load()`` the first time a (kind, folder) is asked for, the same object after."""
+    key = (kind, str(weights_dir))
+    if key not in _LOADED:
+        _LOADED[key] = load()
+    return _LOADED[key]
 
 
 def shipped_masks(weights_dir: str | os.PathLike | None = None):
@@ -38,12 +45,9 @@ def shipped_masks(weights_dir: str | os.PathLike | None = None):
     Raises:
         WeightsError: missing or corrupted weights (one line).
     """
-    key = str(weights_dir)
-    if key not in _MASKS:
-        from dragmesh.segment.learned import MaskReader
+    from dragmesh.segment.learned import MaskReader
 
-        _MASKS[key] = MaskReader.load(weights_dir)
-    return _MASKS[key]
+    return _once("masks", weights_dir, lambda: MaskReader.load(weights_dir))
 
 
 def shipped_ranker(weights_dir: str | os.PathLike | None = None):
@@ -53,12 +57,9 @@ def shipped_ranker(weights_dir: str | os.PathLike | None = None):
     Raises:
         WeightsError: missing or corrupted weights (one line).
     """
-    key = str(weights_dir)
-    if key not in _RANKERS:
-        from dragmesh.models.segmenter import load_ranker
+    from dragmesh.models.segmenter import load_ranker
 
-        _RANKERS[key] = load_ranker(weights_dir).score
-    return _RANKERS[key]
+    return _once("ranker", weights_dir, lambda: load_ranker(weights_dir).score)
 
 
 @dataclass
