@@ -71,6 +71,8 @@ CARRIER = 2.0
 SAMPLES = 20_000
 # A part larger than this fraction of the vertices is the base: nothing separates there.
 MAX_PART = 0.7
+# A cut along folds with at most this share of the surface is a small part the network cannot resolve.
+SMALL_PART = 0.02
 # Fewer positions than this in the mask network's part: it saw none there (the cuts answer).
 MIN_LEARNED = 4
 # With no cut cheaper than this per length (1: across flat surface), nothing separates a part there.
@@ -367,8 +369,10 @@ def find_part(vertices: np.ndarray, faces: np.ndarray, point, up=None,
         masks: a :class:`~dragmesh.segment.learned.MaskReader` (default "shipped": the shipped
             mask network's): the network outlines the part and the cut follows the folds near its
             outline (:func:`~dragmesh.segment.learned.guided_cut`); the nested cuts and their rule
-            (or ``ranker``) answer where its part is under ``MIN_LEARNED`` positions or over
-            ``MAX_PART`` of the surface. None: the nested cuts alone.
+            (or ``ranker``) answer where the rule's cut runs along folds round at most
+            ``SMALL_PART`` of the surface (a knob), or where the network's part has under
+            ``MIN_LEARNED`` positions or over ``MAX_PART`` of the surface. None: the nested cuts
+            alone.
 
     Returns:
         :class:`PartSelection`.
@@ -407,7 +411,10 @@ def find_part(vertices: np.ndarray, faces: np.ndarray, point, up=None,
         chosen = choose(cuts, ranker)
         no_fold = chosen is None or chosen.features[0] > NO_PART_RATIO
         side = None
-        if masks is not None:
+        # A small part the rule's cut finds along folds (a knob, a button) is the folds' answer: the
+        # network's 1,024 points see it as a few points and outline a blob round it.
+        small = not no_fold and chosen.features[0] <= RATIO and chosen.features[2] <= SMALL_PART
+        if masks is not None and not small:
             from dragmesh.segment.learned import guided_cut, snap
 
             guided = guided_cut(graph, masks.logits(graph, p, up), seed, sink)
