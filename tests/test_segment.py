@@ -144,12 +144,12 @@ def test_articulate_without_part_reports_the_vertices_it_took(capsys, welded_fil
 def test_command_with_the_learned_ranker(capsys, tmp_path, welded_file):
     path, truth = welded_file
     out = tmp_path / "labels.npy"
-    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(out), "--cuts", "--ranker"]) == 0
+    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(out), "--ranker"]) == 0
     assert iou(np.load(out) > 0, truth) >= 0.8
     # Missing ranker weights: one line, exit 2, no file.
     missing = tmp_path / "elsewhere"
-    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(tmp_path / "b.npy"), "--cuts",
-                 "--ranker", "--weights", str(missing)]) == 2
+    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(tmp_path / "b.npy"), "--ranker",
+                 "--weights", str(missing)]) == 2
     assert "missing weights" in capsys.readouterr().err and not (tmp_path / "b.npy").exists()
 
 
@@ -211,3 +211,21 @@ def test_articulate_without_part_takes_the_files_part_under_the_point_with_what_
     # Components of a file without structure are not taken as they are: the segmenter decides.
     loose = PartMesh(cabinet.vertices, cabinet.faces, cabinet.face_labels, cabinet.part_names, named_parts=False)
     assert dm.articulate(loose, None, door_point, door_vector, frames=2).part == ["found"]
+
+
+@pytest.mark.parametrize("point", [DOOR_POINT, HANDLE_POINT])
+def test_the_mask_network_finds_the_door_with_its_handle_too(welded, point):
+    wv, wf, truth = welded
+    found = find_part(wv, wf, point, up=(0, 1, 0), masks="shipped")
+    assert iou(found.vertex_mask, truth) >= 0.8 and not (found.vertex_mask & found.base_mask).any()
+
+
+def test_command_with_the_mask_network(capsys, tmp_path, welded_file):
+    path, truth = welded_file
+    out = tmp_path / "labels.txt"
+    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(out), "--network"]) == 0
+    assert iou(np.loadtxt(out) > 0, truth) >= 0.8
+    missing = tmp_path / "elsewhere"
+    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(tmp_path / "b.npy"), "--network",
+                 "--weights", str(missing)]) == 2
+    assert "missing weights" in capsys.readouterr().err and not (tmp_path / "b.npy").exists()

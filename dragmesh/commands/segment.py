@@ -35,14 +35,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--up", metavar="X,Y,Z", type=option(parse_up), default="0,1,0",
                         help="the mesh's up direction (default 0,1,0; or +z, -y...)")
     parser.add_argument("--out", metavar="LABELS", required=True, help="label file to write: .npy or .txt")
-    parser.add_argument("--cuts", action="store_true",
-                        help="the nested cuts round the click and their hand rule alone, without the mask network "
-                        "(docs/segment.md)")
     parser.add_argument("--ranker", action="store_true",
-                        help="with --cuts: pick among the cuts with the learned ranker (weights/segment/ranker.*) "
-                        "instead of the hand rule")
+                        help="pick among the cuts with the learned ranker (weights/segment/ranker.*) instead of the "
+                        "hand rule: better on the training categories, no better on others (docs/segment.md)")
+    parser.add_argument("--network", action="store_true",
+                        help="let the mask network (weights/segment/masknet.*) outline the part and cut along the folds "
+                        "near it: better on the training categories, worse on others (docs/segment.md)")
     parser.add_argument("--weights", metavar="DIR",
-                        help="the weights folder holding segment/masknet.* (and segment/ranker.*); default: the shipped ones")
+                        help="with --ranker or --network: the weights folder holding segment/ (default: the shipped ones)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.set_defaults(func=run)
 
@@ -54,10 +54,8 @@ def run(args: argparse.Namespace) -> int:
     # The output is checked before any work: a wrong suffix costs nothing.
     if not args.out.lower().endswith(LABEL_SUFFIXES):
         raise InputError(f"label file must end in {' or '.join(LABEL_SUFFIXES)}, got {args.out!r}")
-    if args.ranker and not args.cuts:
-        raise InputError("--ranker picks among the nested cuts: give it with --cuts")
     ranker = shipped_ranker(args.weights) if args.ranker else None
-    masks = None if args.cuts else shipped_masks(args.weights)
+    masks = shipped_masks(args.weights) if args.network else None
     start = time.perf_counter()
     found = segment_file(args.mesh, args.point, up=args.up, ranker=ranker, masks=masks)
     ms = (time.perf_counter() - start) * 1e3

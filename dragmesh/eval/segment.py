@@ -11,13 +11,13 @@ part and the parts it carries).
 Figures per group (seen / held-out categories):
 
 - **segment**: per-vertex IoU of the part found under the sample's (person-like) drag point by
-  the shipped default (the mask network guiding the cut), median and share >= 0.8; share of clicks
-  answered "no part" or off the mesh; ms p50; beside it the IoU median and share >= 0.8 of the fold
-  cuts alone with their hand rule (``dragmesh segment --cuts``) and with the learned ranker
-  (``--cuts --ranker``).
+  the mask network guiding the cut (``dragmesh segment --network``), median and share >= 0.8; share
+  of its clicks answered "no part" or off the mesh; its ms p50; beside it the IoU median and share
+  >= 0.8 of the fold cuts with their hand rule (the default) and with the learned ranker
+  (``--ranker``).
 - **joints** (unless ``--no-joints``): the shipped joint inference through
   :meth:`~dragmesh.pipeline.DragMesh.articulate` on the welded mesh (analytic motion: this is about
-  the joint), once with no part given (found as above) and once with the true part: type %, axis
+  the joint), once with no part given (found by the default) and once with the true part: type %, axis
   median / mean (deg), pivot median (% of the diagonal, revolute; the distance between the hinge
   lines at the part, :func:`~dragmesh.eval.metrics.hinge_offset`). A click with no part found counts
   as a wrong type and a 90° axis.
@@ -69,8 +69,9 @@ def _joint_errors(result, sample) -> dict:
 
 MISSED = {"type_ok": False, "axis_deg": 90.0, "pivot": 1.0}
 
-# The methods measured, by record key prefix: the shipped default (the mask network guiding the
-# cut), the nested cuts with their hand rule alone, and the cuts with the learned ranker.
+# The methods measured, by record key prefix: the mask network guiding the cut (``segment
+# --network``), the nested cuts with their hand rule (the default), and the cuts with the learned
+# ranker (``--ranker``).
 METHODS = (("", {"masks": True}), ("cuts_", {}), ("ranker_", {"ranker": True}))
 
 
@@ -147,8 +148,8 @@ def table(records: list[dict]) -> dict:
 
 def format_tables(result: dict, per_category: dict | None = None) -> str:
     """Markdown: the segment table, then the joint table (found part beside true part)."""
-    lines = ["| categories | n | IoU median | IoU >= 0.8 % | no part % | ms p50 | cuts alone: IoU median | >= 0.8 % "
-             "| cuts + ranker: IoU median | >= 0.8 % |",
+    lines = ["| categories | n | network: IoU median | >= 0.8 % | no part % | ms p50 | cuts (default): IoU median "
+             "| >= 0.8 % | cuts + ranker: IoU median | >= 0.8 % |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for group in GROUPS:
         t = result[group]
@@ -167,7 +168,7 @@ def format_tables(result: dict, per_category: dict | None = None) -> str:
                     lines.append(f"| {label} / {group} | {t['n']} | {j['type_acc']:.1f} | {j['axis_median']:.2f} | "
                                  f"{j['axis_mean']:.2f} | {j['pivot_median']:.2f} |")
     if per_category:
-        lines += ["", "| category | n | IoU median | IoU >= 0.8 % | no part % | cuts alone: IoU median |",
+        lines += ["", "| category | n | network: IoU median | >= 0.8 % | no part % | cuts (default): IoU median |",
                   "|---|---|---|---|---|---|"]
         for name, t in per_category.items():
             lines.append(f"| {name} | {t['n']} | {t['iou_median']:.3f} | {t['iou_at_least_0.8']:.1f} | "

@@ -78,7 +78,7 @@ class FileSegmentation:
     selection: PartSelection
 
 
-def segment_file(path: str | os.PathLike, point, up=(0.0, 1.0, 0.0), ranker=None, masks="shipped") -> FileSegmentation:
+def segment_file(path: str | os.PathLike, point, up=(0.0, 1.0, 0.0), ranker=None, masks=None) -> FileSegmentation:
     """Find the movable part under ``point`` (3,) on the mesh file at ``path``; ``masks`` and
     ``ranker`` as :func:`~dragmesh.segment.find.find_part` takes them.
 

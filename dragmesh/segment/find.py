@@ -356,7 +356,7 @@ def click_seed(graph: SurfaceGraph, vertices: np.ndarray, faces: np.ndarray, poi
 
 
 def find_part(vertices: np.ndarray, faces: np.ndarray, point, up=None,
-              base_vertices: np.ndarray | None = None, ranker=None, masks="shipped") -> PartSelection:
+              base_vertices: np.ndarray | None = None, ranker=None, masks=None) -> PartSelection:
     """The movable part under ``point``.
 
     Args:
@@ -366,13 +366,13 @@ def find_part(vertices: np.ndarray, faces: np.ndarray, point, up=None,
         up: optional (3,) unit up direction: the object's bottom is then base too.
         base_vertices: optional (V,) bool, vertices the caller marks as the base (never the part).
         ranker: optional scorer of the cuts' features (see :func:`choose`).
-        masks: a :class:`~dragmesh.segment.learned.MaskReader` (default "shipped": the shipped
-            mask network's): the network outlines the part and the cut follows the folds near its
+        masks: optional :class:`~dragmesh.segment.learned.MaskReader` ("shipped": the shipped
+            mask network's; default None, the nested cuts alone, which measured better on the
+            held-out categories): the network outlines the part and the cut follows the folds near its
             outline (:func:`~dragmesh.segment.learned.guided_cut`); the nested cuts and their rule
             (or ``ranker``) answer where the rule's cut runs along folds round at most
             ``SMALL_PART`` of the surface (a knob), or where the network's part has under
-            ``MIN_LEARNED`` positions or over ``MAX_PART`` of the surface. None: the nested cuts
-            alone.
+            ``MIN_LEARNED`` positions or over ``MAX_PART`` of the surface.
 
     Returns:
         :class:`PartSelection`.
