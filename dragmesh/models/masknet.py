@@ -54,6 +54,14 @@ def mask_frame(points: np.ndarray, up) -> tuple[np.ndarray, np.ndarray, float]:
     return R, centre, scale
 
 
+def face_normals(vertices: np.ndarray, faces: np.ndarray, face_index: np.ndarray) -> np.ndarray:
+    """(K, 3) unit normals of the faces ``face_index`` (K,) of a mesh (vertices (V, 3), faces
+    (F, 3)), as the network reads them: the training data's and a mesh's at inference alike."""
+    tri = np.asarray(vertices, dtype=np.float64)[np.asarray(faces)[face_index]]
+    normals = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+    return normals / np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-300)
+
+
 def features(points: np.ndarray, normals: np.ndarray, click: np.ndarray) -> np.ndarray:
     """(N, IN_FEATURES) float32 inputs from mask-frame points (N, 3), unit normals (N, 3) and the
     click (3,)."""

@@ -47,7 +47,7 @@ class MaskReader:
         import torch
 
         from dragmesh.geometry.rotations import rotation_matrix
-        from dragmesh.models.masknet import features, mask_frame, neighbours
+        from dragmesh.models.masknet import face_normals, features, mask_frame, neighbours
         from dragmesh.sampling import sample_surface
 
         from dragmesh.geometry.triangles import nearest_on_triangles
@@ -57,19 +57,15 @@ class MaskReader:
         used = graph.used
         R, centre, scale = mask_frame(graph.points[used], up)
         # The click on the surface, with its face's normal, as the clicks the network was trained on.
-        tri = graph.points[graph.faces]
-        face, on_surface = nearest_on_triangles(tri, np.asarray(click, dtype=np.float64))
-        click_normal = np.cross(tri[face, 1] - tri[face, 0], tri[face, 2] - tri[face, 0])
-        click_normal /= max(float(np.linalg.norm(click_normal)), 1e-300)
+        face, on_surface = nearest_on_triangles(graph.points[graph.faces], np.asarray(click, dtype=np.float64))
+        click_normal = face_normals(graph.points, graph.faces, [face])[0]
         # Seeded from the geometry's size, not the clock: one input, one answer.
         rng = np.random.default_rng([len(graph.faces), VIEWS])
         rows, frames = [], []
         for view in range(VIEWS):
             surface = sample_surface(graph.points, graph.faces, config.points, rng)
             points = surface.points.copy()
-            corners = graph.points[graph.faces[surface.face_index]]
-            normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
-            normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-300)
+            normals = face_normals(graph.points, graph.faces, surface.face_index)
             points[0], normals[0] = on_surface, click_normal  # the click is one of the points read
             turn = rotation_matrix((0.0, 1.0, 0.0), 2.0 * np.pi * view / VIEWS) @ R
             local = (points - centre) @ turn.T / scale

@@ -18,6 +18,7 @@ import json
 import math
 import os
 import random
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,6 +176,31 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     write_bytes(path, data)
+
+
+def write_resumable_chunks(out: Path, name: str, chunks, build: Callable[[int], tuple[dict, str] | None],
+                           budget: float = 0.0, label: str = "") -> None:
+    """Generated data in chunks that a rerun resumes: for each chunk index of ``chunks``,
+    ``OUT/{name}_NNNN.npz`` is skipped when it is on disk, else ``build(index)`` gives its arrays and
+    a few words for the progress line (None: nothing to write) and they are written through a
+    temporary file renamed into place. Stops once ``budget`` seconds have passed (0: no budget)."""
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.time()
+    for chunk in chunks:
+        path = out / f"{name}_{chunk:04d}.npz"
+        if path.exists():
+            continue
+        if budget and time.time() - start > budget:
+            print(f"{label}generation budget spent at chunk {chunk}", file=sys.stderr)
+            return
+        built = build(chunk)
+        if built is None:
+            continue
+        arrays, what = built
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez(tmp, **arrays)
+        tmp.replace(path)
+        print(f"{label}chunk {chunk}: {what}, {time.time() - start:.0f} s", file=sys.stderr, flush=True)
 
 
 def save_checkpoint(path: Path, **state) -> None:

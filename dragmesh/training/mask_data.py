@@ -21,8 +21,6 @@ share one folder.
 
 from __future__ import annotations
 
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +42,7 @@ def object_case(split: str, seed: int, j: int) -> dict | None:
     object with no movable part or too thin to remesh."""
     from dragmesh.data.generator import _Prepared, build_object, split_categories, stream_object
     from dragmesh.errors import InputError
+    from dragmesh.models.masknet import face_normals
     from dragmesh.sampling import sample_surface
     from dragmesh.segment.welded import transfer_vertex_values, weld_remesh
 
@@ -71,9 +70,7 @@ def object_case(split: str, seed: int, j: int) -> dict | None:
     except InputError:
         return None
     surface = sample_surface(wv, wf, POINTS, rng)
-    tri = wv[wf[surface.face_index]]
-    normals = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
-    normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-12)
+    normals = face_normals(wv, wf, surface.face_index)
     owner = transfer_vertex_values(vertices, prep.faces, prep.labels, surface.points, rng)
     table = np.zeros((MAX_GROUPS, MAX_PARTS), dtype=bool)
     for g, members in enumerate(groups[:MAX_GROUPS]):
@@ -87,27 +84,19 @@ def write_chunks(out: Path, split: str, seed: int, objects: int, worker: int = 0
                  budget: float = 0.0) -> None:
     """Write ``OUT/objects_NNNN.npz`` chunks of objects ``0..objects-1`` (this worker's share)
     until done or ``budget`` seconds have passed."""
-    out.mkdir(parents=True, exist_ok=True)
-    start = time.time()
-    chunks = (objects + CHUNK - 1) // CHUNK
-    for chunk in range(worker, chunks, workers):
-        path = out / f"objects_{chunk:04d}.npz"
-        if path.exists():
-            continue
-        if budget and time.time() - start > budget:
-            print(f"worker {worker}: budget spent", file=sys.stderr)
-            return
+    from dragmesh.training.common import write_resumable_chunks
+
+    def build(chunk: int):
         cases = [c for j in range(chunk * CHUNK, min(objects, (chunk + 1) * CHUNK))
                  if (c := object_case(split, seed, j)) is not None]
         if not cases:
-            continue
+            return None
         arrays = {k: np.stack([c[k] for c in cases]) for k in ("points", "normals", "owner", "groups", "n_groups")}
         arrays["category"] = np.asarray([c["category"] for c in cases])
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(tmp, **arrays)
-        tmp.replace(path)
-        print(f"worker {worker}: chunk {chunk} ({len(cases)} objects), {time.time() - start:.0f} s",
-              file=sys.stderr, flush=True)
+        return arrays, f"{len(cases)} objects"
+
+    chunks = range(worker, (objects + CHUNK - 1) // CHUNK, workers)
+    write_resumable_chunks(out, "objects", chunks, build, budget, label=f"worker {worker}: ")
 
 
 def load_chunks(folder: Path) -> dict:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from dragmesh.models.masknet import MaskNet, MaskNetConfig, features, neighbours
+from dragmesh.models.masknet import MaskNet, MaskNetConfig, features, mask_frame, neighbours
 from dragmesh.training.common import Run, add_run_arguments, fit, init_model, plain_args, setup_run
 
 MIN_POINTS = 8
@@ -92,8 +92,9 @@ class Cases:
                                    np.deg2rad(rng.uniform(0, TILT_DEG)))
             R = tilt @ yaw
             points, normals = points @ R.T, normals @ R.T
-        lo, hi = points.min(axis=0), points.max(axis=0)
-        points = (points - (lo + hi) / 2) / max(float(np.linalg.norm(hi - lo)), 1e-12)
+        # +Y is taken as up although the object is tilted: the up a file gives is rarely exact.
+        R, centre, scale = mask_frame(points, (0.0, 1.0, 0.0))
+        points = (points - centre) @ R.T / scale
         if augment:
             points = points + rng.normal(0.0, JITTER, points.shape)
         return features(points, normals, points[click]), click, mask[pick]
@@ -128,15 +129,14 @@ def main(args: argparse.Namespace) -> int:
     cfg = MaskNetConfig(points=args.points, k=args.k, width=args.width)
     model = MaskNet(cfg)
     init_model(model, args, "masknet")
-    state = {"loaded": -1}
+    state = {}
 
     def load():
         data = load_chunks(args.data)
         n = len(data["points"])
-        val = np.arange(max(0, n - args.val_objects), n) if state["loaded"] < 0 else state["val"]
         # The validation objects stay the first load's last ones; new chunks only add training objects.
-        train = np.setdiff1d(np.arange(n), val)
-        state.update(loaded=n, val=val, data=data, train=Cases(data, train), val_cases=Cases(data, val))
+        val = state.get("val", np.arange(max(0, n - args.val_objects), n))
+        state.update(val=val, train=Cases(data, np.setdiff1d(np.arange(n), val)), val_cases=Cases(data, val))
 
     load()
     vrng = np.random.default_rng(0)

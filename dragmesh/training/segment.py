@@ -71,16 +71,11 @@ def case_rows(sample, index: int):
 def generate_chunks(out: Path, cases: int, budget: float) -> None:
     """Write ``OUT/cases_NNNN.npz`` chunks until ``cases`` cases (or ``budget`` seconds) are done."""
     from dragmesh.data.generator import GeneratorConfig, generate
+    from dragmesh.training.common import write_resumable_chunks
 
     config = GeneratorConfig(n_points=256, samples_per_object=1, keep_mesh=True)
-    start = time.time()
-    for chunk in range((cases + CHUNK - 1) // CHUNK):
-        path = out / f"cases_{chunk:04d}.npz"
-        if path.exists():
-            continue
-        if budget and time.time() - start > budget:
-            print(f"generation budget spent after {chunk} chunks", file=sys.stderr)
-            return
+
+    def build(chunk: int):
         features, ious, owner, rules, categories = [], [], [], [], []
         first = chunk * CHUNK
         for index, sample in enumerate(generate("train", STREAM_SEED, first, first + CHUNK, config), start=first):
@@ -92,11 +87,13 @@ def generate_chunks(out: Path, cases: int, budget: float) -> None:
             owner.append(np.full(len(rows[1]), index))
             rules.append(index * 1000 + rows[2])
             categories.append(sample.category)
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(tmp, features=np.concatenate(features), ious=np.concatenate(ious), case=np.concatenate(owner),
-                 rule=np.asarray(rules), categories=np.asarray(categories))
-        tmp.replace(path)
-        print(f"chunk {chunk}: {len(owner)} cases, {time.time() - start:.0f} s", file=sys.stderr, flush=True)
+        if not owner:
+            return None
+        arrays = dict(features=np.concatenate(features), ious=np.concatenate(ious), case=np.concatenate(owner),
+                      rule=np.asarray(rules), categories=np.asarray(categories))
+        return arrays, f"{len(owner)} cases"
+
+    write_resumable_chunks(out, "cases", range((cases + CHUNK - 1) // CHUNK), build, budget)
 
 
 def load_chunks(out: Path) -> dict:
