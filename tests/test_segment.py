@@ -141,14 +141,16 @@ def test_articulate_without_part_reports_the_vertices_it_took(capsys, welded_fil
     assert iou(taken, truth) >= 0.8
 
 
-def test_command_with_the_learned_ranker(capsys, tmp_path, welded_file):
+@pytest.mark.parametrize("option, suffix", [("--ranker", ".npy"), ("--network", ".txt")])
+def test_command_with_a_learned_model(capsys, tmp_path, welded_file, option, suffix):
     path, truth = welded_file
-    out = tmp_path / "labels.npy"
-    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(out), "--ranker"]) == 0
-    assert iou(np.load(out) > 0, truth) >= 0.8
-    # Missing ranker weights: one line, exit 2, no file.
+    out = tmp_path / f"labels{suffix}"
+    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(out), option]) == 0
+    labels = np.load(out) if suffix == ".npy" else np.loadtxt(out)
+    assert iou(labels > 0, truth) >= 0.8
+    # Missing weights: one line, exit 2, no file.
     missing = tmp_path / "elsewhere"
-    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(tmp_path / "b.npy"), "--ranker",
+    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(tmp_path / "b.npy"), option,
                  "--weights", str(missing)]) == 2
     assert "missing weights" in capsys.readouterr().err and not (tmp_path / "b.npy").exists()
 
@@ -218,14 +220,3 @@ def test_the_mask_network_finds_the_door_with_its_handle_too(welded, point):
     wv, wf, truth = welded
     found = find_part(wv, wf, point, up=(0, 1, 0), masks="shipped")
     assert iou(found.vertex_mask, truth) >= 0.8 and not (found.vertex_mask & found.base_mask).any()
-
-
-def test_command_with_the_mask_network(capsys, tmp_path, welded_file):
-    path, truth = welded_file
-    out = tmp_path / "labels.txt"
-    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(out), "--network"]) == 0
-    assert iou(np.loadtxt(out) > 0, truth) >= 0.8
-    missing = tmp_path / "elsewhere"
-    assert main(["segment", str(path), "--point", xyz(DOOR_POINT), "--out", str(tmp_path / "b.npy"), "--network",
-                 "--weights", str(missing)]) == 2
-    assert "missing weights" in capsys.readouterr().err and not (tmp_path / "b.npy").exists()
