@@ -341,7 +341,9 @@ class Joint:
     def flipped(self) -> "Joint":
         """The same joint with the axis negated: values negate, limits swap and negate."""
         limits = None if self.limits is None else (-self.limits[1], -self.limits[0])
-        return Joint(self.type, -self.axis, self.origin.copy(), limits)
+        joint = Joint(self.type, -self.axis, self.origin.copy(), limits)
+        joint.axis = -self.axis  # exactly: normalising a unit axis again may move it by a rounding step
+        return joint
 
     # -- serialisation -----------------------------------------------------------------------
 
