@@ -222,3 +222,53 @@ def _moved(joints: list[Joint], points: np.ndarray, values: np.ndarray) -> np.nd
     hinge = np.array([j.is_revolute for j in joints]).reshape(-1, 1, 1)
     turned = origins + rotate(points[None] - origins, axes, v)
     return np.where(hinge, turned, points[None] + v[..., None] * axes)
+
+
+@dataclass
+class ContactPatch:
+    """One place where the part touches the base (or sinks into it): a pin, a hub, a knuckle, a
+    hinge barrel, a door's rim against its frame.
+
+    centre: (3,) the mean of its points.
+    axes: (3, 3) rows, its principal directions by decreasing spread.
+    spread: (3,) the standard deviation of its points along each of ``axes``.
+    count: how many of the probed points it holds.
+    """
+
+    centre: np.ndarray
+    axes: np.ndarray
+    spread: np.ndarray
+    count: int
+
+
+def contact_patches(obstacle: Obstacle, points: np.ndarray, tolerance: float, link: float,
+                    keep: int = 4) -> tuple[list[ContactPatch], float]:
+    """Where ``points`` (M, 3) on the part lie within ``tolerance`` of the base or inside a closed
+    piece of it, grouped into patches: points within ``link`` of each other join one patch. The
+    ``keep`` largest patches, largest first (one point is a patch: a pin's tip may be the one
+    vertex that reaches into its hole), and the share of ``points`` that touch. One distance and one
+    occupancy query; the grouping is a k-d tree's pairs and the connected components of that
+    graph (scipy)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    points = np.asarray(points, dtype=np.float64)
+    if obstacle.empty or len(points) == 0:
+        return [], 0.0
+    near = (obstacle.distance(points) <= tolerance) | obstacle.inside(points)
+    touching = points[near]
+    if len(touching) == 0:
+        return [], 0.0
+    pairs = cKDTree(touching).query_pairs(link, output_type="ndarray")
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(touching),) * 2)
+    _, label = connected_components(graph, directed=False)
+    sizes = np.bincount(label)
+    out = []
+    for k in np.argsort(-sizes, kind="stable")[:keep]:
+        q = touching[label == k]
+        centre = q.mean(axis=0)
+        values, vectors = np.linalg.eigh((q - centre).T @ (q - centre) / len(q))
+        order = np.argsort(-values, kind="stable")
+        out.append(ContactPatch(centre, vectors[:, order].T, np.sqrt(np.clip(values[order], 0.0, None)), len(q)))
+    return out, float(near.mean())

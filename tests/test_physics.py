@@ -80,3 +80,21 @@ def test_a_lid_flush_with_a_wall_behind_its_hinge_opens_until_its_far_side_meets
     assert opened.blocked and 50 < np.degrees(opened.free) < 90
     # Counting every point, the grazing edge stops it less than halfway there.
     assert np.degrees(sweeps(ob, [(hinge, +1.0, np.pi)], lid, near_hinge=0.0)[0].free) < 40
+
+
+def test_contact_patches_find_two_pins_and_their_spread():
+    from dragmesh.physics import contact_patches
+
+    # A rod along y from -0.5 to 0.5 held by two blocks 0.1 wide round its ends: two patches of 7
+    # points (inside a block or within the tolerance), one at each end; the middle touches nothing.
+    blocks = [trimesh.creation.box((0.1, 0.1, 0.1)) for _ in range(2)]
+    blocks[0].apply_translation((0, -0.5, 0))
+    blocks[1].apply_translation((0, 0.5, 0))
+    base = trimesh.util.concatenate(blocks)
+    ob = Obstacle(base.vertices, base.faces)
+    rod = np.stack([np.zeros(101), np.linspace(-0.5, 0.5, 101), np.zeros(101)], 1)
+    patches, share = contact_patches(ob, rod, tolerance=0.01, link=0.05)
+    assert len(patches) == 2 and abs(share - 14 / 101) < 1e-9
+    assert sorted(round(float(p.centre[1]), 2) for p in patches) == [-0.47, 0.47]
+    assert all(abs(p.axes[0][1]) > 0.99 and p.count == 7 for p in patches)
+    assert contact_patches(Obstacle(np.zeros((0, 3)), np.zeros((0, 3), int)), rod, 0.01, 0.05) == ([], 0.0)

@@ -50,7 +50,7 @@ from dragmesh.geometry.joints import PRISMATIC, REVOLUTE, Joint, drag_landing
 from dragmesh.geometry.rotations import axis_angle_matrix
 from dragmesh.models.baseline import face_planes, part_frame, surface_frames, tighter_frame
 from dragmesh.models.prediction import Alternative, JointPrediction
-from dragmesh.physics import Obstacle, line_contacts, sweep, sweeps
+from dragmesh.physics import ContactPatch, Obstacle, contact_patches, line_contacts, sweep, sweeps
 
 TYPES = (REVOLUTE, PRISMATIC)
 # Half a turn first: the pipeline's frame lays the part's footprint along +X, up to its sign,
@@ -92,6 +92,28 @@ PHYSICS_SPAN_PART = 0.5
 JAMMED = 0.1
 # Part points that fix the part's box (deterministic, so the box is too).
 BOX_POINTS = 512
+# Where the part touches the base: part points within CONTACT_TOLERANCE of the object's diagonal
+# of the base (or inside it) are contact; contact points within CONTACT_LINK of the part's
+# diagonal of each other are one patch. The part's mesh vertices are probed too (at most
+# CONTACT_VERTICES of them): a pin's few millimetres fall between the surface samples.
+CONTACT_TOLERANCE = 0.01
+CONTACT_LINK = 0.05
+CONTACT_VERTICES = 3000
+# A part whose probed points touch the base over more than this share rests on it (a hand on its
+# dial, a drawer in its slot, a lid closed on its body): where it touches says nothing of what
+# it turns on, and no contact candidate is made.
+CONTACT_BROAD = 0.4
+# A patch is a bearing (a pin, a hub, a knuckle: what a part turns on) when its extent (four
+# standard deviations) is under this fraction of the part's diagonal; a door's rim against its
+# frame is not one.
+BEARING_SIZE = 0.5
+# A bearing is flat when its thinnest spread is under this fraction of the middle one: its
+# normal is then the axis it turns about (a hub, a pivot's overlap, a swivel plate).
+BEARING_FLAT = 0.3
+# Two pins (bearings whose extent is under PIN_SIZE of the part's diagonal) at least BEARING_SPAN
+# of it apart carry a hinge through both (a globe's poles, a lid's two hinge barrels).
+PIN_SIZE = 0.15
+BEARING_SPAN = 0.3
 
 
 @dataclass(frozen=True)
@@ -113,6 +135,7 @@ class Weights:
     direction_weight: float = 1.0  # a joint the base blocks in the drag's direction
     contact_sigma: float = 0.03  # hinge line's distance from the base
     contact_cap: float = 3.0
+    bearing_prior: float = 3.0  # a hinge through a pin, hub or knuckle where the part meets the base
     temperature: float = 1.0
 
 
@@ -276,8 +299,10 @@ class JointInference:
 
     # -- candidates and evidence --------------------------------------------------------------
 
-    def candidates(self, box, reading: dict, joint_type: str | None) -> list[Candidate]:
-        """Joints worth weighing (see the module docstring); box = the part's (centre, axes, ext)."""
+    def candidates(self, box, reading: dict, joint_type: str | None,
+                   patches: list[ContactPatch] = ()) -> list[Candidate]:
+        """Joints worth weighing (see the module docstring); box = the part's (centre, axes, ext,
+        planes); ``patches`` where the part touches the base (:func:`contact_candidates`)."""
         centre, axes, ext, planes = box
         out: list[Candidate] = []
         net_axis = reading["axis"]
@@ -300,6 +325,8 @@ class JointInference:
                               if ai in (0, len(pi) - 1) or bj in (0, len(pj) - 1)]
                 for o, src in lines:
                     out.append(Candidate(Joint(REVOLUTE, a, o), src if k >= 0 or src != "kppnet" else "kppnet", k))
+        if joint_type in (None, REVOLUTE) and patches:
+            out += contact_candidates(patches, axes, float(np.linalg.norm(ext)))
         return out
 
     def score(self, cands: list[Candidate], reading: dict, p, v, scene: PartScene | None, small: bool,
@@ -324,8 +351,10 @@ class JointInference:
                 d = float(np.linalg.norm(rel - (rel @ a) * a))
                 t["pivot"] = -min(0.5 * (d / w.pivot_sigma) ** 2, w.pivot_cap)
             t["box"] = w.box_prior if c.box_axis >= 0 else 0.0
-            if c.source in ("box edge", "box centre"):
+            if c.source in ("box edge", "box centre", "contact"):
                 t["box"] += w.edge_prior
+            if c.source in ("bearing", "bearings") and c.box_axis < 0:
+                t["box"] = w.bearing_prior
             if reading["head"]:
                 support = sum(q for d, q in reading["head"] if abs(d @ a) >= np.cos(np.deg2rad(10.0)))
                 t["head"] = w.head_weight * float(np.log(0.05 + support + (reading["head_none"] if c.box_axis < 0 else 0.0)))
@@ -446,7 +475,8 @@ class JointInference:
         """The networks' reading of the drag (p, v_read: (3,) or (K, 3), see read_networks) and the
         candidates scored against the drag (p, v_land) and the scene."""
         reading = self.read_networks(points, mask, p, v_read)
-        cands = self.candidates(box, reading, joint_type)
+        patches = part_contacts(scene) if scene is not None and self.physics and not small else []
+        cands = self.candidates(box, reading, joint_type, patches)
         self.score(cands, reading, p, v_land, scene, small, joint_type)
         return reading, cands
 
@@ -521,6 +551,53 @@ class JointInference:
                                probability=1.0 if joint_type is None and len(groups) == 1 else chosen[0][1],
                                evidence={k: round(float(x), 4) for k, x in chosen[0][2].terms.items()},
                                scores=[(c.joint.type, float(c.score)) for c in cands])
+
+
+def part_contacts(scene: PartScene) -> list[ContactPatch]:
+    """Where the part touches the base (:func:`dragmesh.physics.contact_patches`), probed at its
+    surface samples and at up to :data:`CONTACT_VERTICES` of its mesh vertices; none where it
+    rests on the base (:data:`CONTACT_BROAD`)."""
+    probe = scene.part_points
+    if scene.part_vertices is not None and scene.part_faces is not None and len(scene.part_faces):
+        used = np.unique(scene.part_faces)
+        probe = np.concatenate([probe, scene.part_vertices[used[:: max(1, len(used) // CONTACT_VERTICES)]]])
+    size = float(np.linalg.norm(np.ptp(scene.part_points, axis=0)))
+    patches, share = contact_patches(scene.obstacle, probe, CONTACT_TOLERANCE * scene.diagonal, CONTACT_LINK * size)
+    return patches if share <= CONTACT_BROAD else []
+
+
+def contact_candidates(patches: list[ContactPatch], axes: np.ndarray, size: float) -> list[Candidate]:
+    """Hinges where the part meets the base: along each box axis ``axes`` (3, 3) through every
+    patch ("contact": a pin or a knuckle off the box's edges, as a pair of pliers' pivot); about
+    the normal of a small flat patch ("bearing": a hub, a swivel plate, a pivot's overlap); and
+    through two pins far apart ("bearings": a globe's poles, a lid's two barrels).
+    ``size`` is the part's box diagonal. Axes within :data:`NET_AXIS_DISTINCT_DEG` of a box axis
+    are that box axis."""
+    out = []
+    near = np.cos(np.deg2rad(NET_AXIS_DISTINCT_DEG))
+
+    def add(axis, origin, source):
+        axis = axis / np.linalg.norm(axis)
+        k = int(np.argmax(np.abs(axes @ axis)))
+        if abs(axes[k] @ axis) >= near:
+            axis, source = axes[k], "contact"
+        else:
+            k = -1
+        out.append(Candidate(Joint(REVOLUTE, axis, origin), source, k))
+
+    bearings = [p for p in patches if 4.0 * p.spread[0] < BEARING_SIZE * size]
+    for p in bearings:
+        for k in range(3):
+            out.append(Candidate(Joint(REVOLUTE, axes[k], p.centre), "contact", k))
+        if p.count >= 3 and p.spread[2] < BEARING_FLAT * p.spread[1]:
+            add(p.axes[2], p.centre, "bearing")
+    pins = [p for p in bearings if 4.0 * p.spread[0] < PIN_SIZE * size]
+    for i, p in enumerate(pins):
+        for q in pins[i + 1:]:
+            gap = q.centre - p.centre
+            if np.linalg.norm(gap) >= BEARING_SPAN * size:
+                add(gap, 0.5 * (p.centre + q.centre), "bearings")
+    return out
 
 
 def _probe_points(scene: PartScene) -> np.ndarray:

@@ -146,3 +146,31 @@ def test_physics_off_and_forced_types_still_answer(cabinet):
     part, point, vector = DOOR
     r = dm.articulate(cabinet, part, point, vector, joint_type="prismatic")
     assert r.joint.type == "prismatic" and r.type_probability == 1.0
+
+
+def test_contact_candidates_are_hinges_through_pins_hubs_and_pairs_of_pins():
+    from dragmesh.models.joint_inference import contact_candidates
+    from dragmesh.physics import ContactPatch
+
+    axes = np.eye(3)
+    tilt = np.array([np.sin(0.41), np.cos(0.41), 0.0])  # a globe's polar axis, 23.5° off vertical
+    side = np.cross(tilt, [0.0, 0.0, 1.0])
+    pole = lambda s: ContactPatch(s * 0.5 * tilt, np.eye(3), np.zeros(3), 1)
+    hub = ContactPatch(np.array([0.2, 0.0, 0.0]), np.stack([side, [0.0, 0.0, 1.0], tilt]),
+                       np.array([0.06, 0.06, 0.003]), 12)  # a bearing, too wide for a pin
+    rim = ContactPatch(np.zeros(3), np.eye(3), np.array([0.4, 0.3, 0.01]), 300)  # a door's rim: too big
+    cands = contact_candidates([pole(1.0), pole(-1.0), hub, rim], axes, size=1.5)
+    by_source = {}
+    for c in cands:
+        by_source.setdefault(c.source, []).append(c)
+    # Each pin and the hub: a hinge along each box axis through it (the rim is no bearing).
+    assert len(by_source["contact"]) == 9 and all(c.box_axis >= 0 for c in by_source["contact"])
+    # The hub turns about its normal, the two poles about the line through them.
+    for source in ("bearing", "bearings"):
+        (c,) = by_source[source]
+        assert c.box_axis == -1 and abs(c.joint.axis @ tilt) > 0.9999 and c.joint.type == "revolute"
+    assert np.allclose(by_source["bearings"][0].joint.origin, 0.0)
+    # A normal within 5° of a box axis is that box axis.
+    flat = ContactPatch(np.zeros(3), np.eye(3)[[0, 2, 1]], np.array([0.02, 0.02, 0.001]), 12)
+    snapped = [c for c in contact_candidates([flat], axes, size=1.5) if c.box_axis == 1]
+    assert len(snapped) == 2 and all(np.allclose(c.joint.axis, [0, 1, 0]) for c in snapped)
