@@ -171,7 +171,7 @@ def sweeps(obstacle: Obstacle, jobs: list[tuple[Joint, float, float]], points: n
     for _ in range(REFINE_ROUNDS if refine else 0):
         order = list(refine)
         mids = [0.5 * (refine[i][0] + refine[i][1]) for i in order]
-        ends = _moved([plans[i][0] for i in order], points, np.array([plans[i][1] * m for i, m in zip(order, mids)]))
+        ends = moved_points([plans[i][0] for i in order], points, np.array([plans[i][1] * m for i, m in zip(order, mids)]))
         hit = obstacle.crossings(np.concatenate([refine[i][2] for i in order]), ends.reshape(-1, 3)).reshape(len(order), n)
         for row, (i, m) in enumerate(zip(order, mids)):
             if (refine[i][3] | (hit[row] & plans[i][5])).sum() > plans[i][6]:
@@ -213,7 +213,7 @@ def _counted(joint: Joint, points: np.ndarray, near_hinge: float = NEAR_HINGE) -
     return dist >= near_hinge * dist.max()
 
 
-def _moved(joints: list[Joint], points: np.ndarray, values: np.ndarray) -> np.ndarray:
+def moved_points(joints: list[Joint], points: np.ndarray, values: np.ndarray) -> np.ndarray:
     """(J, N, 3): ``points`` (N, 3) moved by each of the J ``joints`` at its own value (J,), all
     at once (:func:`~dragmesh.geometry.rotations.rotate` with one axis per joint)."""
     axes = np.array([j.axis for j in joints])[:, None]  # (J, 1, 3)

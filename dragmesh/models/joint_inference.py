@@ -50,7 +50,7 @@ from dragmesh.geometry.joints import PRISMATIC, REVOLUTE, Joint, drag_landing
 from dragmesh.geometry.rotations import axis_angle_matrix
 from dragmesh.models.baseline import face_planes, part_frame, surface_frames, tighter_frame
 from dragmesh.models.prediction import Alternative, JointPrediction
-from dragmesh.physics import ContactPatch, Obstacle, contact_patches, line_contacts, sweep, sweeps
+from dragmesh.physics import ContactPatch, Obstacle, contact_patches, line_contacts, moved_points, sweep, sweeps
 
 TYPES = (REVOLUTE, PRISMATIC)
 # Half a turn first: the pipeline's frame lays the part's footprint along +X, up to its sign,
@@ -90,6 +90,8 @@ PHYSICS_SPAN_PART = 0.5
 # A candidate that moves less than this fraction of its test span, both ways together, is jammed
 # at rest: blocked by pieces it already overlaps, not by a wrong guess of the joint.
 JAMMED = 0.1
+# The turn (radians) that tests whether a part is round about a hinge line.
+SYMMETRY_TURN = np.deg2rad(30.0)
 # Part points that fix the part's box (deterministic, so the box is too).
 BOX_POINTS = 512
 # Where the part touches the base: part points within CONTACT_TOLERANCE of the object's diagonal
@@ -136,6 +138,8 @@ class Weights:
     contact_sigma: float = 0.03  # hinge line's distance from the base
     contact_cap: float = 3.0
     bearing_prior: float = 3.0  # a hinge through a pin, hub or knuckle where the part meets the base
+    symmetry_weight: float = 2.0  # a hinge about which the part is round (turning it maps it onto itself)
+    symmetry_tolerance: float = 0.03  # how far turned points may lie off the part (part diagonals)
     temperature: float = 1.0
 
 
@@ -150,6 +154,8 @@ class PartScene:
     diagonal: float
     part_vertices: np.ndarray | None = None
     part_faces: np.ndarray | None = None
+    _contacts: list | None = field(default=None, repr=False)
+    _surface: Obstacle | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, vertices: np.ndarray, faces: np.ndarray, moving: np.ndarray, part_points: np.ndarray) -> "PartScene":
@@ -163,6 +169,18 @@ class PartScene:
     def box(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The part's box from its triangles: centre (3,), axes (3, 3) rows, extents (3,)."""
         return tighter_frame(surface_frames(self.part_vertices, self.part_faces, self.part_points))
+
+    def surface(self) -> Obstacle | None:
+        """The part's own triangles, for distance queries (None without them), built once."""
+        if self._surface is None and self.part_faces is not None and len(self.part_faces):
+            self._surface = Obstacle(self.part_vertices, self.part_faces)
+        return self._surface
+
+    def contacts(self) -> list[ContactPatch]:
+        """Where the part touches the base (:func:`part_contacts`), found once."""
+        if self._contacts is None:
+            self._contacts = part_contacts(self)
+        return self._contacts
 
 
 @dataclass
@@ -361,9 +379,41 @@ class JointInference:
             t["drag"] = -w.drag_weight * float(np.log1p((r / w.drag_sigma) ** 2))
             c.terms, c.score = t, sum(t.values())
             c.terms["value"] = float(value)
-        if scene is None or not self.physics or small:
+        if scene is None or not self.physics:
             return
-        self._check_leaders(cands, scene)
+        self._symmetry(cands, scene)
+        if not small:
+            self._check_leaders(cands, scene)
+
+    def _symmetry(self, cands: list[Candidate], scene: PartScene) -> None:
+        """Add the symmetry term to the hinges: a part that is round about a line (a knob, a cap,
+        a ring, a wheel, a globe) is made round because it turns about it. The part's points,
+        turned by :data:`SYMMETRY_TURN` either way, must stay on its surface (their 90th
+        percentile distance within ``symmetry_tolerance`` of its diagonal: a plate turned in its
+        own plane keeps most points on it, not its corners). A part longer along the line than
+        across it (a rod, a handle, a pen) is round about its length without turning about it:
+        no term."""
+        surface = scene.surface()
+        pts = _probe_points(scene)
+        hinges = []
+        for c in cands:
+            if c.joint.type != REVOLUTE:
+                continue
+            rel = pts - c.joint.origin
+            along = rel @ c.joint.axis
+            across = np.linalg.norm(rel - along[:, None] * c.joint.axis, axis=1)
+            if np.ptp(along) <= 2.0 * across.max():
+                hinges.append(c)
+        if surface is None or not hinges:
+            return
+        w = self.weights
+        size = max(float(np.linalg.norm(np.ptp(scene.part_points, axis=0))), 1e-12)
+        turns = np.array([SYMMETRY_TURN, -SYMMETRY_TURN] * len(hinges))
+        moved = moved_points([c.joint for c in hinges for _ in (0, 1)], pts, turns)  # (2H, N, 3)
+        off = np.percentile(surface.distance(moved.reshape(-1, 3)).reshape(len(hinges), -1), 90, axis=1) / size
+        for c, d in zip(hinges, off):
+            c.terms["symmetry"] = w.symmetry_weight * float(np.exp(-0.5 * (d / w.symmetry_tolerance) ** 2))
+            c.score = c.total()
 
     def _check_leaders(self, cands: list[Candidate], scene: PartScene) -> None:
         """Physics on the leading candidates only: the rest cannot win anyway, unless physics sinks
@@ -475,7 +525,7 @@ class JointInference:
         """The networks' reading of the drag (p, v_read: (3,) or (K, 3), see read_networks) and the
         candidates scored against the drag (p, v_land) and the scene."""
         reading = self.read_networks(points, mask, p, v_read)
-        patches = part_contacts(scene) if scene is not None and self.physics and not small else []
+        patches = scene.contacts() if scene is not None and self.physics and not small else []
         cands = self.candidates(box, reading, joint_type, patches)
         self.score(cands, reading, p, v_land, scene, small, joint_type)
         return reading, cands

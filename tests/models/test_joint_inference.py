@@ -174,3 +174,32 @@ def test_contact_candidates_are_hinges_through_pins_hubs_and_pairs_of_pins():
     flat = ContactPatch(np.zeros(3), np.eye(3)[[0, 2, 1]], np.array([0.02, 0.02, 0.001]), 12)
     snapped = [c for c in contact_candidates([flat], axes, size=1.5) if c.box_axis == 1]
     assert len(snapped) == 2 and all(np.allclose(c.joint.axis, [0, 1, 0]) for c in snapped)
+
+
+def test_a_round_part_is_evidence_for_turning_about_its_axis_a_rod_about_its_length_is_not():
+    import trimesh
+
+    from dragmesh.models.joint_inference import Candidate, PartScene, Weights
+
+    def scene(part):
+        base = trimesh.creation.box((1.0, 1.0, 0.1))
+        base.apply_translation((0, 0, -0.05))
+        v = np.concatenate([base.vertices, part.vertices])
+        f = np.concatenate([base.faces, part.faces + len(base.vertices)])
+        moving = np.arange(len(f)) >= len(base.faces)
+        return PartScene.build(v, f, moving, np.asarray(trimesh.sample.sample_surface_even(part, 512, seed=0)[0]))
+
+    ji = JointInference.load("weights")
+    hinge = lambda axis, origin=(0, 0, 0.05): Candidate(Joint("revolute", axis, origin), "test")
+    knob = trimesh.creation.cylinder(radius=0.1, height=0.1, sections=32)
+    knob.apply_translation((0, 0, 0.05))
+    cands = [hinge((0, 0, 1)), hinge((1, 0, 0)), hinge((0, 0, 1), (0.05, 0, 0.05)),
+             Candidate(Joint("prismatic", (0, 0, 1), (0, 0, 0)), "test")]
+    ji._symmetry(cands, scene(knob))
+    about_axis, across, off_centre, slide = (c.terms.get("symmetry") for c in cands)
+    assert about_axis > 0.9 * Weights().symmetry_weight and across < 0.05 and off_centre < 0.5 and slide is None
+    rod = trimesh.creation.cylinder(radius=0.02, height=0.6, sections=32)  # along z, standing on the base
+    rod.apply_translation((0, 0, 0.3))
+    cands = [hinge((0, 0, 1))]
+    ji._symmetry(cands, scene(rod))
+    assert "symmetry" not in cands[0].terms
