@@ -92,6 +92,8 @@ PHYSICS_SPAN_PART = 0.5
 JAMMED = 0.1
 # The turn (radians) that tests whether a part is round about a hinge line.
 SYMMETRY_TURN = np.deg2rad(30.0)
+# A part round about a line has its centroid on it (within this fraction of its diagonal).
+SYMMETRY_OFF_AXIS = 0.1
 # Part points that fix the part's box (deterministic, so the box is too).
 BOX_POINTS = 512
 # Where the part touches the base: part points within CONTACT_TOLERANCE of the object's diagonal
@@ -392,12 +394,18 @@ class JointInference:
         percentile distance within ``symmetry_tolerance`` of its diagonal: a plate turned in its
         own plane keeps most points on it, not its corners). A part longer along the line than
         across it (a rod, a handle, a pen) is round about its length without turning about it:
-        no term."""
+        no term. A round part's centroid lies on its axis: lines farther than
+        :data:`SYMMETRY_OFF_AXIS` of its diagonal from it are not tested."""
         surface = scene.surface()
         pts = _probe_points(scene)
+        centroid = pts.mean(axis=0)
+        size = max(float(np.linalg.norm(np.ptp(scene.part_points, axis=0))), 1e-12)
         hinges = []
         for c in cands:
             if c.joint.type != REVOLUTE:
+                continue
+            off = centroid - c.joint.origin
+            if np.linalg.norm(off - (off @ c.joint.axis) * c.joint.axis) > SYMMETRY_OFF_AXIS * size:
                 continue
             rel = pts - c.joint.origin
             along = rel @ c.joint.axis
@@ -407,7 +415,6 @@ class JointInference:
         if surface is None or not hinges:
             return
         w = self.weights
-        size = max(float(np.linalg.norm(np.ptp(scene.part_points, axis=0))), 1e-12)
         turns = np.array([SYMMETRY_TURN, -SYMMETRY_TURN] * len(hinges))
         moved = moved_points([c.joint for c in hinges for _ in (0, 1)], pts, turns)  # (2H, N, 3)
         off = np.percentile(surface.distance(moved.reshape(-1, 3)).reshape(len(hinges), -1), 90, axis=1) / size
