@@ -118,6 +118,9 @@ BEARING_FLAT = 0.3
 # of it apart carry a hinge through both (a globe's poles, a lid's two hinge barrels).
 PIN_SIZE = 0.15
 BEARING_SPAN = 0.3
+# The hinge a drag swings a part about, through a bearing, is taken for a box axis within this
+# angle of one.
+SWING_SNAP_DEG = 15.0
 
 
 @dataclass(frozen=True)
@@ -320,9 +323,10 @@ class JointInference:
     # -- candidates and evidence --------------------------------------------------------------
 
     def candidates(self, box, reading: dict, joint_type: str | None,
-                   patches: list[ContactPatch] = ()) -> list[Candidate]:
+                   patches: list[ContactPatch] = (), drag=None) -> list[Candidate]:
         """Joints worth weighing (see the module docstring); box = the part's (centre, axes, ext,
-        planes); ``patches`` where the part touches the base (:func:`contact_candidates`)."""
+        planes); ``patches`` where the part touches the base and ``drag`` (point, vector), see
+        :func:`contact_candidates`."""
         centre, axes, ext, planes = box
         out: list[Candidate] = []
         net_axis = reading["axis"]
@@ -346,7 +350,7 @@ class JointInference:
                 for o, src in lines:
                     out.append(Candidate(Joint(REVOLUTE, a, o), src if k >= 0 or src != "kppnet" else "kppnet", k))
         if joint_type in (None, REVOLUTE) and patches:
-            out += contact_candidates(patches, axes, float(np.linalg.norm(ext)))
+            out += contact_candidates(patches, axes, float(np.linalg.norm(ext)), drag)
         return out
 
     def score(self, cands: list[Candidate], reading: dict, p, v, scene: PartScene | None, small: bool,
@@ -371,9 +375,9 @@ class JointInference:
                 d = float(np.linalg.norm(rel - (rel @ a) * a))
                 t["pivot"] = -min(0.5 * (d / w.pivot_sigma) ** 2, w.pivot_cap)
             t["box"] = w.box_prior if c.box_axis >= 0 else 0.0
-            if c.source in ("box edge", "box centre", "contact"):
+            if c.source in ("box edge", "box centre", "contact", "swing") and c.box_axis >= 0:
                 t["box"] += w.edge_prior
-            if c.source in ("bearing", "bearings") and c.box_axis < 0:
+            if c.source in ("bearing", "bearings", "swing") and c.box_axis < 0:
                 t["box"] = w.bearing_prior
             if reading["head"]:
                 support = sum(q for d, q in reading["head"] if abs(d @ a) >= np.cos(np.deg2rad(10.0)))
@@ -533,7 +537,7 @@ class JointInference:
         candidates scored against the drag (p, v_land) and the scene."""
         reading = self.read_networks(points, mask, p, v_read)
         patches = scene.contacts() if scene is not None and self.physics and not small else []
-        cands = self.candidates(box, reading, joint_type, patches)
+        cands = self.candidates(box, reading, joint_type, patches, (p, v_land))
         self.score(cands, reading, p, v_land, scene, small, joint_type)
         return reading, cands
 
@@ -623,24 +627,29 @@ def part_contacts(scene: PartScene) -> list[ContactPatch]:
     return patches if share <= CONTACT_BROAD else []
 
 
-def contact_candidates(patches: list[ContactPatch], axes: np.ndarray, size: float) -> list[Candidate]:
+def contact_candidates(patches: list[ContactPatch], axes: np.ndarray, size: float,
+                       drag: tuple[np.ndarray, np.ndarray] | None = None) -> list[Candidate]:
     """Hinges where the part meets the base: along each box axis ``axes`` (3, 3) through every
     patch ("contact": a pin or a knuckle off the box's edges, as a pair of pliers' pivot); about
     the normal of a small flat patch ("bearing": a hub, a swivel plate, a pivot's overlap); and
-    through two pins far apart ("bearings": a globe's poles, a lid's two barrels).
-    ``size`` is the part's box diagonal. Axes within :data:`NET_AXIS_DISTINCT_DEG` of a box axis
-    are that box axis."""
+    through two pins far apart ("bearings": a globe's poles, a lid's two barrels). With the
+    ``drag`` (point, vector), also the hinge through each bearing that the drag swings the part
+    about ("swing": perpendicular to the drag and to the lever from the bearing to the point; a
+    lamp's arm on its knuckle), taken for a box axis within :data:`SWING_SNAP_DEG` of one (a
+    person's drag is off by up to 20°). A swing along a box axis coincides with that axis's
+    contact hinge and stays a candidate of its own: pooled (:func:`_group`), the two count for
+    more, the drag's word for the bearing it turns on. ``size`` is the part's box diagonal. Other axes within
+    :data:`NET_AXIS_DISTINCT_DEG` of a box axis are that box axis."""
     out = []
     near = np.cos(np.deg2rad(NET_AXIS_DISTINCT_DEG))
 
-    def add(axis, origin, source):
+    def add(axis, origin, source, snap=near):
         axis = axis / np.linalg.norm(axis)
         k = int(np.argmax(np.abs(axes @ axis)))
-        if abs(axes[k] @ axis) >= near:
-            axis, source = axes[k], "contact"
+        if abs(axes[k] @ axis) < snap:
+            out.append(Candidate(Joint(REVOLUTE, axis, origin), source, -1))
         else:
-            k = -1
-        out.append(Candidate(Joint(REVOLUTE, axis, origin), source, k))
+            out.append(Candidate(Joint(REVOLUTE, axes[k], origin), "swing" if source == "swing" else "contact", k))
 
     bearings = [p for p in patches if 4.0 * p.spread[0] < BEARING_SIZE * size]
     for p in bearings:
@@ -648,6 +657,11 @@ def contact_candidates(patches: list[ContactPatch], axes: np.ndarray, size: floa
             out.append(Candidate(Joint(REVOLUTE, axes[k], p.centre), "contact", k))
         if p.count >= 3 and p.spread[2] < BEARING_FLAT * p.spread[1]:
             add(p.axes[2], p.centre, "bearing")
+        if drag is not None:
+            lever = drag[0] - p.centre
+            swing = np.cross(lever, drag[1])
+            if np.linalg.norm(lever) >= 0.05 * size and np.linalg.norm(swing) > 0.2 * np.linalg.norm(lever) * np.linalg.norm(drag[1]):
+                add(swing, p.centre, "swing", np.cos(np.deg2rad(SWING_SNAP_DEG)))
     pins = [p for p in bearings if 4.0 * p.spread[0] < PIN_SIZE * size]
     for i, p in enumerate(pins):
         for q in pins[i + 1:]:
