@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dragmesh.errors import DragError, InputError
-from dragmesh.geometry.rotations import axis_angle_matrix, matrix_to_quat, quat_multiply, quat_to_matrix, rotate
+from dragmesh.geometry.rotations import axis_angle_matrix, cross, matrix_to_quat, quat_multiply, quat_to_matrix, rotate
 
 REVOLUTE = "revolute"
 PRISMATIC = "prismatic"
@@ -66,7 +66,7 @@ def _drag_values(is_revolute: bool, axis: np.ndarray, origin: np.ndarray, point:
     r2_perp = r2 - dot(r2)[..., None] * a
     eps = _SMALL * (_norm(r) + _norm(r2)) + 8 * _EPS * (_norm(point) + _norm(origin) + _norm(vector)) + _TINY
     degenerate = (_norm(r_perp) <= eps) | (_norm(r2_perp) <= eps)
-    y = dot(np.cross(r_perp, r2_perp))
+    y = dot(cross(r_perp, r2_perp))
     x = (r_perp * r2_perp).sum(-1)
     return np.where(degenerate, 0.0, np.arctan2(np.where(degenerate, 0.0, y), np.where(degenerate, 1.0, x)))
 
@@ -108,7 +108,7 @@ def _project(is_revolute: bool, a: np.ndarray, o: np.ndarray, qr: np.ndarray, R:
     y = moved - o
     r_perp = r - (r @ a)[..., None] * a
     y_perp = y - (y @ a)[..., None] * a
-    sin_sum = (np.cross(r_perp, y_perp) @ a).mean(axis=-1)
+    sin_sum = (cross(r_perp, y_perp) @ a).mean(axis=-1)
     cos_sum = (r_perp * y_perp).sum(-1).mean(axis=-1)
     spread = (_norm(r_perp) * _norm(y_perp)).mean(axis=-1)
     degenerate = np.hypot(sin_sum, cos_sum) <= _SMALL * spread + _TINY
@@ -237,7 +237,7 @@ class Joint:
             t = v[:, None] * a
         # dual part 0.5 (0, t) (x) (qw, qv) = 0.5 (-t.qv, qw t + t x qv)
         dual_w = -0.5 * np.einsum("ij,ij->i", t, qv)
-        dual_v = 0.5 * (qw[:, None] * t + np.cross(t, qv))
+        dual_v = 0.5 * (qw[:, None] * t + cross(t, qv))
         out = np.concatenate([qw[:, None], qv, dual_w[:, None], dual_v], axis=1)
         return out.reshape(shape + (8,))
 

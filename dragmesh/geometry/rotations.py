@@ -15,6 +15,16 @@ from __future__ import annotations
 import numpy as np
 
 
+def cross(a, b) -> np.ndarray:
+    """a × b over (..., 3) arrays that broadcast, as ``np.cross`` computes it (the same products
+    and differences, so the same bits) without its axis shuffling, which costs more than the
+    arithmetic on the small arrays joint inference moves."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+
+
 def cross_matrix(v) -> np.ndarray:
     """The cross-product matrices [v]x (..., 3, 3) of vectors v (..., 3): [v]x @ u = v × u."""
     v = np.asarray(v, dtype=np.float64)
@@ -55,7 +65,7 @@ def rotate(points, axis, angle) -> np.ndarray:
     angle = np.asarray(angle, dtype=np.float64)
     c, s = np.cos(angle)[..., None], np.sin(angle)[..., None]
     along = p @ a if a.ndim == 1 else (p * a).sum(-1)  # one axis: the matmul, as the data were made
-    return p * c + np.cross(a, p) * s + a * along[..., None] * (1.0 - c)
+    return p * c + cross(a, p) * s + a * along[..., None] * (1.0 - c)
 
 
 def rotation_between(u, v) -> np.ndarray:

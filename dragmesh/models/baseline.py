@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from dragmesh.geometry.joints import Joint, drag_landing
+from dragmesh.geometry.rotations import cross
 from dragmesh.models.prediction import JointPrediction
 
 REVOLUTE, PRISMATIC = "revolute", "prismatic"
@@ -49,12 +50,12 @@ def min_area_rectangle(xy: np.ndarray) -> np.ndarray:
 def _frame_around(points: np.ndarray, normal: np.ndarray) -> np.ndarray:
     """Orthonormal rows [normal, e1, e2] with e1, e2 the minimum-area rectangle in the plane ⟂ normal."""
     helper = np.array([1.0, 0.0, 0.0]) if abs(normal[0]) < 0.9 else np.array([0.0, 0.0, 1.0])
-    u = np.cross(normal, helper)
+    u = cross(normal, helper)
     u /= np.linalg.norm(u)
-    w = np.cross(normal, u)
+    w = cross(normal, u)
     d = min_area_rectangle(np.stack([points @ u, points @ w], axis=1))
     e1 = d[0] * u + d[1] * w
-    return np.stack([normal, e1, np.cross(normal, e1)])
+    return np.stack([normal, e1, cross(normal, e1)])
 
 
 def box_frames(points: np.ndarray) -> list[tuple[float, np.ndarray, np.ndarray, np.ndarray]]:
@@ -94,7 +95,7 @@ def surface_frames(vertices: np.ndarray, faces: np.ndarray, points: np.ndarray) 
     as in :func:`box_frames`, so a handle's protrusion barely moves an edge. vertices (V, 3),
     faces (F, 3). Same return as :func:`box_frames`."""
     tri = vertices[faces]  # (F, 3, 3)
-    area = 0.5 * np.linalg.norm(np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]), axis=1)
+    area = 0.5 * np.linalg.norm(cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]), axis=1)
     total = max(float(area.sum()), 1e-300)
     s = tri.sum(axis=1)
     mean = (area[:, None] * s).sum(0) / (3.0 * total)

@@ -47,7 +47,7 @@ import numpy as np
 import torch
 
 from dragmesh.geometry.joints import PRISMATIC, REVOLUTE, Joint, drag_landing
-from dragmesh.geometry.rotations import axis_angle_matrix
+from dragmesh.geometry.rotations import axis_angle_matrix, cross
 from dragmesh.models.baseline import face_planes, part_frame, surface_frames, tighter_frame
 from dragmesh.models.prediction import Alternative, JointPrediction
 from dragmesh.physics import ContactPatch, Obstacle, contact_patches, line_contacts, moved_points, sweep, sweeps
@@ -659,7 +659,7 @@ def contact_candidates(patches: list[ContactPatch], axes: np.ndarray, size: floa
             add(p.axes[2], p.centre, "bearing")
         if drag is not None:
             lever = drag[0] - p.centre
-            swing = np.cross(lever, drag[1])
+            swing = cross(lever, drag[1])
             if np.linalg.norm(lever) >= 0.05 * size and np.linalg.norm(swing) > 0.2 * np.linalg.norm(lever) * np.linalg.norm(drag[1]):
                 add(swing, p.centre, "swing", np.cos(np.deg2rad(SWING_SNAP_DEG)))
     pins = [p for p in bearings if 4.0 * p.spread[0] < PIN_SIZE * size]
