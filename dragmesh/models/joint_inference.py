@@ -90,8 +90,10 @@ PHYSICS_SPAN_PART = 0.5
 # A candidate that moves less than this fraction of its test span, both ways together, is jammed
 # at rest: blocked by pieces it already overlaps, not by a wrong guess of the joint.
 JAMMED = 0.1
-# The turn (radians) that tests whether a part is round about a hinge line.
-SYMMETRY_TURN = np.deg2rad(30.0)
+# The turns (radians) that test whether a part is round about a hinge line: a small one for a
+# round part, and those of three-, four- and five-fold symmetry (a fan's blades, a star knob, a
+# square swivel seat). Two-fold symmetry is no evidence: most plates have it.
+SYMMETRY_TURNS = np.deg2rad([30.0, 72.0, 90.0, 120.0])
 # A part round about a line has its centroid on it (within this fraction of its diagonal).
 SYMMETRY_OFF_AXIS = 0.1
 # Part points that fix the part's box (deterministic, so the box is too).
@@ -394,7 +396,7 @@ class JointInference:
     def _symmetry(self, cands: list[Candidate], scene: PartScene) -> None:
         """Add the symmetry term to the hinges: a part that is round about a line (a knob, a cap,
         a ring, a wheel, a globe) is made round because it turns about it. The part's points,
-        turned by :data:`SYMMETRY_TURN` either way, must stay on its surface (their 90th
+        turned by one of :data:`SYMMETRY_TURNS`, must stay on its surface (their 90th
         percentile distance within ``symmetry_tolerance`` of its diagonal: a plate turned in its
         own plane keeps most points on it, not its corners). A part longer along the line than
         across it (a rod, a handle, a pen) is round about its length without turning about it:
@@ -419,9 +421,10 @@ class JointInference:
         if surface is None or not hinges:
             return
         w = self.weights
-        turns = np.array([SYMMETRY_TURN, -SYMMETRY_TURN] * len(hinges))
-        moved = moved_points([c.joint for c in hinges for _ in (0, 1)], pts, turns)  # (2H, N, 3)
-        off = np.percentile(surface.distance(moved.reshape(-1, 3)).reshape(len(hinges), -1), 90, axis=1) / size
+        turns = np.tile(SYMMETRY_TURNS, len(hinges))
+        moved = moved_points([c.joint for c in hinges for _ in SYMMETRY_TURNS], pts, turns)  # (H * T, N, 3)
+        gaps = surface.distance(moved.reshape(-1, 3)).reshape(len(hinges), len(SYMMETRY_TURNS), -1)
+        off = np.percentile(gaps, 90, axis=2).min(axis=1) / size
         for c, d in zip(hinges, off):
             c.terms["symmetry"] = w.symmetry_weight * float(np.exp(-0.5 * (d / w.symmetry_tolerance) ** 2))
             c.score = c.total()
