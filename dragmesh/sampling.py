@@ -175,6 +175,22 @@ def canonical_sample(
     return SurfaceSample(s.points, order[s.face_index], s.mask)
 
 
+def distinct_points(points: np.ndarray, resolution: float, keep: int | None = None) -> np.ndarray:
+    """Each position of ``points`` (N, 3) once (positions within ``resolution`` of the same
+    rounded coordinates are one), and at most ``keep`` of them, those with the smallest hash of
+    their rounded coordinates (an even spread). The result depends on the set of positions alone:
+    not on the points' order, nor on how many copies of each there are (an unwelded mesh's
+    vertices), and comes in a fixed order."""
+    points = np.asarray(points, dtype=np.float64)
+    if len(points) == 0:
+        return points.reshape(0, 3)
+    q = np.round(points / max(float(resolution), 1e-300)).astype(np.int64)
+    _, first = np.unique(_row_keys(q), return_index=True)
+    if keep is not None and len(first) > keep:
+        first = first[np.sort(np.argsort(_mix(q[first]), kind="stable")[:keep])]
+    return points[first]
+
+
 def _mix(q: np.ndarray) -> np.ndarray:
     """A deterministic pseudo-random key (uint64) per row of integer coordinates (N, 3)."""
     h = (q[:, 0].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ (q[:, 1].astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)) \

@@ -80,6 +80,9 @@ DEFAULT_PRISMATIC_FRACTION = 0.75
 POOR_LANDING = -3.0
 # KPP-Net's axis within this angle of a box axis is taken for that axis (see ``candidates``).
 NET_AXIS_DISTINCT_DEG = 5.0
+# Box lines (the centre line and the edges) closer than this fraction of the part's diagonal are
+# one candidate: a thin part's front and back edges, or an edge on its centre.
+SAME_LINE = 0.01
 # Physics is checked on this many leading candidates; the rest cannot win anyway.
 PHYSICS_CANDIDATES = 5
 # How far a candidate must move (either way, in all) to count as free: a hinge's angle, a
@@ -330,6 +333,7 @@ class JointInference:
         planes); ``patches`` where the part touches the base and ``drag`` (point, vector), see
         :func:`contact_candidates`."""
         centre, axes, ext, planes = box
+        size = float(np.linalg.norm(ext))
         out: list[Candidate] = []
         net_axis = reading["axis"]
         # KPP-Net's own axis is a candidate only where it is not one of the box's (within
@@ -346,13 +350,18 @@ class JointInference:
                     lines.append((centre, "box centre"))
                     # Edges where two of the part's faces meet, outermost in at least one direction.
                     pi, pj = planes[i], planes[j]
-                    lines += [(centre + a_ * axes[i] + b_ * axes[j], "box edge")
-                              for ai, a_ in enumerate(pi) for bj, b_ in enumerate(pj)
-                              if ai in (0, len(pi) - 1) or bj in (0, len(pj) - 1)]
+                    offsets = [(0.0, 0.0)]
+                    for ai, a_ in enumerate(pi):
+                        for bj, b_ in enumerate(pj):
+                            # A thin part's two sides are one line, however its rounding falls.
+                            if (ai in (0, len(pi) - 1) or bj in (0, len(pj) - 1)) and \
+                                    min(np.hypot(a_ - x, b_ - y) for x, y in offsets) > SAME_LINE * size:
+                                offsets.append((a_, b_))
+                                lines.append((centre + a_ * axes[i] + b_ * axes[j], "box edge"))
                 for o, src in lines:
                     out.append(Candidate(Joint(REVOLUTE, a, o), src if k >= 0 or src != "kppnet" else "kppnet", k))
         if joint_type in (None, REVOLUTE) and patches:
-            out += contact_candidates(patches, axes, float(np.linalg.norm(ext)), drag)
+            out += contact_candidates(patches, axes, size, drag)
         return out
 
     def score(self, cands: list[Candidate], reading: dict, p, v, scene: PartScene | None, small: bool,
@@ -619,12 +628,15 @@ class JointInference:
 
 def part_contacts(scene: PartScene) -> list[ContactPatch]:
     """Where the part touches the base (:func:`dragmesh.physics.contact_patches`), probed at its
-    surface samples and at up to :data:`CONTACT_VERTICES` of its mesh vertices; none where it
+    surface samples and at up to :data:`CONTACT_VERTICES` of its mesh vertices' positions (each
+    once, chosen by position: the face order and unwelded copies change nothing); none where it
     rests on the base (:data:`CONTACT_BROAD`)."""
+    from dragmesh.sampling import distinct_points
+
     probe = scene.part_points
     if scene.part_vertices is not None and scene.part_faces is not None and len(scene.part_faces):
-        used = np.unique(scene.part_faces)
-        probe = np.concatenate([probe, scene.part_vertices[used[:: max(1, len(used) // CONTACT_VERTICES)]]])
+        corners = scene.part_vertices[np.unique(scene.part_faces)]
+        probe = np.concatenate([probe, distinct_points(corners, 1e-6 * scene.diagonal, CONTACT_VERTICES)])
     size = float(np.linalg.norm(np.ptp(scene.part_points, axis=0)))
     patches, share = contact_patches(scene.obstacle, probe, CONTACT_TOLERANCE * scene.diagonal, CONTACT_LINK * size)
     return patches if share <= CONTACT_BROAD else []
