@@ -1,5 +1,6 @@
 """Physical checks of a joint against the object's fixed geometry: does the part's motion pass
-through the base, how far can it move before it does, and does a hinge line touch the base.
+through the base, how far can it move before it does, does a hinge line touch the base, and
+where does the part touch it (its pins, hubs and knuckles).
 
 The queries run on Open3D's ``RaycastingScene`` (an Embree BVH), not on hand-written collision code.
 They must hold on meshes as people bring them: double-sided or duplicated faces, open carcasses,

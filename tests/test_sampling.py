@@ -128,3 +128,18 @@ def test_canonical_sample_depends_only_on_the_geometry():
     b = canonical_sample(v[vp], f2, 200, mask[fp], min_masked=10)
     assert np.array_equal(a.points, b.points) and np.array_equal(a.mask, b.mask)
     assert np.array_equal(fp[b.face_index], a.face_index)  # face_index refers to the faces given
+
+
+def test_distinct_points_depend_on_the_positions_alone():
+    from dragmesh.sampling import distinct_points
+
+    rng = np.random.default_rng(3)
+    pts = rng.normal(size=(500, 3))
+    one = distinct_points(pts, 1e-9)
+    assert len(one) == 500
+    # Shuffled, with unwelded copies, the same points in the same order.
+    again = np.concatenate([pts[::-1], pts[:50]])
+    assert np.array_equal(distinct_points(again, 1e-9), one)
+    kept = distinct_points(pts, 1e-9, keep=100)
+    assert len(kept) == 100 and np.array_equal(distinct_points(again, 1e-9, keep=100), kept)
+    assert distinct_points(np.zeros((0, 3)), 1.0).shape == (0, 3)

@@ -14,12 +14,16 @@ five steps:
    :data:`OVERLONG_READINGS` in the same batch, and moves the part to its limit.
 2. **Candidates.** Joints of both types from the networks (KPP-Net's line, the classifier's
    part-axis choice) and from geometry: the part's box axes, and for hinges the four box edge lines
-   along each axis and its centre line.
+   along each axis and its centre line. With the base given, hinges where the part touches it
+   (:func:`contact_candidates`): along the box axes through each small contact patch (a pin, a
+   knuckle), about a small flat patch's normal (a hub, a pivot's overlap), through two pins far
+   apart (a globe's poles), and the hinge the drag swings the part about through each bearing.
 3. **Evidence.** Each candidate is scored, in log-likelihood units, by the type classifier's
    probability, its agreement with KPP-Net's axis and pivot and with the axis head, a small prior
    for the box's own axes (man-made parts turn and slide along them), how well it lands the dragged
-   point (a heavy-tailed term: an exact drag lands exactly, a person's is off by up to ~20°), and,
-   when the base's triangles are given (:class:`PartScene`), physics: whether the motion the drag
+   point (a heavy-tailed term: an exact drag lands exactly, a person's is off by up to ~20°), the
+   part's symmetry about a hinge line (a round part turns about its axis), and, when the base's
+   triangles are given (:class:`PartScene`), physics: whether the motion the drag
    asks passes through the base (:mod:`dragmesh.physics`), and whether a hinge line touches it.
    The networks stay the prior; physics vetoes and re-ranks. It checks the leading candidates,
    and goes on down the list while it sinks every one it checked, so that no candidate wins
