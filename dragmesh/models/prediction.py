@@ -10,7 +10,10 @@ from dragmesh.geometry.joints import Joint
 @dataclass
 class Alternative:
     """A runner-up joint: model frame, canonical sign, limits when known; its probability; where
-    it came from (``"kppnet"``, ``"box edge"``, ``"box centre"``, ``"box"``)."""
+    it came from (``"kppnet"``, ``"box edge"``, ``"box centre"``, ``"box"``, or where the part
+    touches the base: ``"contact"`` a hinge along a box axis through a pin or knuckle,
+    ``"bearing"`` about a hub's normal, ``"bearings"`` through two pins, ``"swing"`` the hinge the
+    drag swings the part about through a bearing)."""
 
     joint: Joint
     probability: float
