@@ -39,7 +39,13 @@ def min_area_rectangle(xy: np.ndarray) -> np.ndarray:
     except (QhullError, ValueError):
         return np.array([1.0, 0.0])
     edges = np.roll(hull, -1, axis=0) - hull
-    dirs = edges / np.maximum(np.linalg.norm(edges, axis=1, keepdims=True), 1e-12)
+    length = np.linalg.norm(edges, axis=1)
+    # Hull edges between near-coincident points have no direction (normalised, they would be
+    # short vectors whose rectangles have a tiny "area", and win).
+    edges, length = edges[length > 1e-9 * length.max()], length[length > 1e-9 * length.max()]
+    if not len(edges):
+        return np.array([1.0, 0.0])
+    dirs = edges / length[:, None]
     normals = np.stack([-dirs[:, 1], dirs[:, 0]], axis=1)
     u = hull @ dirs.T  # (H, E)
     w = hull @ normals.T

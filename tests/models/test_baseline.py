@@ -53,3 +53,17 @@ def test_plate_dragged_in_its_plane_slides():
     pred = GeometricJointPredictor().predict(pts, mask, np.array([0.4, 0.0, 0.32]), np.array([0.3, 0.0, 0.0]))
     assert pred.joint.type == "prismatic"
     assert pred.joint.axis @ np.array([1.0, 0, 0]) > 0.999
+
+
+def test_min_area_rectangle_ignores_hull_edges_between_coincident_points():
+    from dragmesh.models.baseline import min_area_rectangle
+
+    # A square turned 30°, with a corner repeated a hair off itself (a round part's hull has such
+    # pairs): a zero-length edge has no direction and must not win with a tiny "area".
+    t = np.deg2rad(30.0)
+    rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    square = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]) @ rot.T
+    pts = np.concatenate([square, square[:1] + [1e-14, 0.0], np.random.default_rng(0).uniform(0.2, 0.8, (20, 2)) @ rot.T])
+    d = min_area_rectangle(pts)
+    assert abs(np.linalg.norm(d) - 1.0) < 1e-12
+    assert max(abs(d @ rot[:, 0]), abs(d @ rot[:, 1])) > 0.999999  # along a side
