@@ -130,6 +130,10 @@ BEARING_SPAN = 0.3
 # The hinge a drag swings a part about, through a bearing, is taken for a box axis within this
 # angle of one.
 SWING_SNAP_DEG = 15.0
+# A swing needs a lever (from the bearing to the dragged point) of at least this fraction of the
+# part's diagonal, and a drag at least this angle (radians) off the lever's line.
+SWING_LEVER = 0.05
+SWING_MIN_ANGLE = np.arcsin(0.2)
 
 
 @dataclass(frozen=True)
@@ -648,17 +652,19 @@ def part_contacts(scene: PartScene) -> list[ContactPatch]:
 
 def contact_candidates(patches: list[ContactPatch], axes: np.ndarray, size: float,
                        drag: tuple[np.ndarray, np.ndarray] | None = None) -> list[Candidate]:
-    """Hinges where the part meets the base: along each box axis ``axes`` (3, 3) through every
-    patch ("contact": a pin or a knuckle off the box's edges, as a pair of pliers' pivot); about
-    the normal of a small flat patch ("bearing": a hub, a swivel plate, a pivot's overlap); and
-    through two pins far apart ("bearings": a globe's poles, a lid's two barrels). With the
-    ``drag`` (point, vector), also the hinge through each bearing that the drag swings the part
-    about ("swing": perpendicular to the drag and to the lever from the bearing to the point; a
-    lamp's arm on its knuckle), taken for a box axis within :data:`SWING_SNAP_DEG` of one (a
-    person's drag is off by up to 20°). A swing along a box axis coincides with that axis's
-    contact hinge and stays a candidate of its own: pooled (:func:`_group`), the two count for
-    more, the drag's word for the bearing it turns on. ``size`` is the part's box diagonal. Other axes within
-    :data:`NET_AXIS_DISTINCT_DEG` of a box axis are that box axis."""
+    """Hinges where the part meets the base, at its bearings (the patches smaller than
+    :data:`BEARING_SIZE` of the part's diagonal ``size``): along each box axis ``axes`` (3, 3)
+    through each bearing ("contact": a pin or a knuckle off the box's edges, as a pair of pliers'
+    pivot); about the normal of a flat bearing ("bearing": a hub, a swivel plate, a pivot's
+    overlap); and through two pins far apart ("bearings": a globe's poles, a lid's two barrels).
+    With the ``drag`` (point, vector), also the hinge through each bearing that the drag swings
+    the part about ("swing": perpendicular to the drag and to the lever from the bearing to the
+    point; a lamp's arm on its knuckle), taken for a box axis within :data:`SWING_SNAP_DEG` of one
+    (a person's drag is off by up to 20°); not where the lever is under :data:`SWING_LEVER` of the
+    part's diagonal or the drag runs within :data:`SWING_MIN_ANGLE` of it (no direction to speak
+    of). A swing along a box axis coincides with that axis's contact hinge and stays a candidate
+    of its own: pooled (:func:`_group`), the two count for more, the drag's word for the bearing
+    it turns on. Other axes within :data:`NET_AXIS_DISTINCT_DEG` of a box axis are that box axis."""
     out = []
     near = np.cos(np.deg2rad(NET_AXIS_DISTINCT_DEG))
 
@@ -679,7 +685,8 @@ def contact_candidates(patches: list[ContactPatch], axes: np.ndarray, size: floa
         if drag is not None:
             lever = drag[0] - p.centre
             swing = cross(lever, drag[1])
-            if np.linalg.norm(lever) >= 0.05 * size and np.linalg.norm(swing) > 0.2 * np.linalg.norm(lever) * np.linalg.norm(drag[1]):
+            reach = np.linalg.norm(lever) * np.linalg.norm(drag[1])
+            if np.linalg.norm(lever) >= SWING_LEVER * size and np.linalg.norm(swing) > np.sin(SWING_MIN_ANGLE) * reach:
                 add(swing, p.centre, "swing", np.cos(np.deg2rad(SWING_SNAP_DEG)))
     pins = [p for p in bearings if 4.0 * p.spread[0] < PIN_SIZE * size]
     for i, p in enumerate(pins):
