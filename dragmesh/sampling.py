@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from dragmesh.errors import InputError, MeshError
+from dragmesh.geometry.rotations import cross
 
 RngLike = np.random.Generator | int | None
 
@@ -45,8 +46,8 @@ def min_masked_points(n: int) -> int:
 def face_areas(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """Areas (F,) of triangles ``faces`` (F, 3) over ``vertices`` (V, 3), in squared mesh units."""
     tri = vertices[faces]
-    cross = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
-    return 0.5 * np.sqrt(np.einsum("ij,ij->i", cross, cross))
+    normal = cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+    return 0.5 * np.sqrt(np.einsum("ij,ij->i", normal, normal))
 
 
 def sample_surface(

@@ -28,6 +28,7 @@ from typing import Callable, Iterable, Mapping
 import numpy as np
 
 from dragmesh.errors import InputError
+from dragmesh.geometry.rotations import cross
 
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
 
@@ -64,7 +65,7 @@ def _check(vertices, faces, face_labels) -> Arrays:
 
 def _areas(v: np.ndarray, f: np.ndarray) -> np.ndarray:
     tri = v[f]
-    c = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+    c = cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
     return 0.5 * np.sqrt(np.einsum("ij,ij->i", c, c))
 
 

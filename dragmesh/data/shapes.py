@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from dragmesh.geometry.rotations import rotation_matrix
+from dragmesh.geometry.rotations import cross, rotation_matrix
 
 Mesh = tuple[np.ndarray, np.ndarray]
 
@@ -28,18 +28,6 @@ _FACE_ORDER = ("-x", "+x", "-y", "+y", "-z", "+z")
 
 # --------------------------------------------------------------------------------------------
 # placement
-
-
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise cross product of (..., 3) arrays (np.cross is slow on small inputs)."""
-    return np.stack(
-        [
-            a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1],
-            a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
-            a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0],
-        ],
-        axis=-1,
-    )
 
 
 def transform(mesh: Mesh, matrix) -> Mesh:
@@ -90,7 +78,7 @@ def _frame_matrix(normal: tuple, up: tuple) -> np.ndarray:
         y = np.array([0.0, 0.0, 1.0]) if abs(z[2]) < 0.9 else np.array([1.0, 0.0, 0.0])
         y = y - np.dot(y, z) * z
     y = y / np.linalg.norm(y)
-    x = np.cross(y, z)
+    x = cross(y, z)
     return _frozen(np.stack([x, y, z], axis=1))[0]
 
 
@@ -150,7 +138,7 @@ def signed_volume(mesh: Mesh) -> float:
     """Enclosed volume (m^3) of a closed mesh; positive when the winding is outward."""
     v, f = mesh
     a, b, c = v[f[:, 0]], v[f[:, 1]], v[f[:, 2]]
-    return float(np.einsum("ij,ij->i", a, np.cross(b, c)).sum() / 6.0)
+    return float(np.einsum("ij,ij->i", a, cross(b, c)).sum() / 6.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -470,7 +458,7 @@ def _y_to_cached(axis: tuple[float, float, float]) -> np.ndarray:
     a = np.asarray(axis)
     a = a / np.linalg.norm(a)
     y = np.array([0.0, 1.0, 0.0])
-    k = np.cross(y, a)
+    k = cross(y, a)
     s, c = np.linalg.norm(k), float(np.dot(y, a))
     if s < 1e-12:
         R = np.eye(3) if c > 0 else np.diag([1.0, -1.0, -1.0])
@@ -624,17 +612,17 @@ def sweep(
         tang[0], tang[-1] = p[1] - p[0], p[-1] - p[-2]
     tang /= np.sqrt(np.einsum("ij,ij->i", tang, tang))[:, None]
     d = p - p.mean(0)
-    plane = _cross(d[:-1], d[1:]).sum(0)
+    plane = cross(d[:-1], d[1:]).sum(0)
     pn = math.sqrt(plane @ plane)
     scale = float(np.abs(d).max()) + 1e-12
     if pn > 1e-9 * scale * scale and np.abs(d @ (plane / pn)).max() < 1e-9 * scale:
         bin_ = np.broadcast_to(plane / pn, p.shape)
-        nrm = _cross(bin_, tang)
+        nrm = cross(bin_, tang)
     elif pn <= 1e-9 * scale * scale:  # straight
         ref = np.array([0.0, 0.0, 1.0]) if abs(tang[0, 2]) < 0.9 else np.array([1.0, 0.0, 0.0])
-        n0 = _cross(ref, tang[0])
+        n0 = cross(ref, tang[0])
         nrm = np.broadcast_to(n0 / math.sqrt(n0 @ n0), p.shape)
-        bin_ = _cross(tang, nrm)
+        bin_ = cross(tang, nrm)
     else:  # parallel transport of a normal along a space curve
         ref = np.array([0.0, 0.0, 1.0]) if abs(tang[0, 2]) < 0.9 else np.array([1.0, 0.0, 0.0])
         nrm = np.empty_like(p)
@@ -643,7 +631,7 @@ def sweep(
             n = n - (n @ tang[i]) * tang[i]
             n = n / math.sqrt(n @ n)
             nrm[i] = n
-        bin_ = _cross(tang, nrm)
+        bin_ = cross(tang, nrm)
     v = p[:, None, :] + sec[None, :, 0, None] * nrm[:, None, :] + sec[None, :, 1, None] * bin_[:, None, :]
     v = v.reshape(-1, 3)
     if caps and not closed:
