@@ -42,7 +42,8 @@ def min_area_rectangle(xy: np.ndarray) -> np.ndarray:
     length = np.linalg.norm(edges, axis=1)
     # Hull edges between near-coincident points have no direction (normalised, they would be
     # short vectors whose rectangles have a tiny "area", and win).
-    edges, length = edges[length > 1e-9 * length.max()], length[length > 1e-9 * length.max()]
+    real = length > 1e-9 * length.max()
+    edges, length = edges[real], length[real]
     if not len(edges):
         return np.array([1.0, 0.0])
     dirs = edges / length[:, None]
