@@ -196,8 +196,8 @@ class Pieces:
     cylinders, shells, as the generator builds them) often overlap, and one ray's parity over all
     of them says "outside" for a point inside two. Here a point is inside when it is inside any
     one piece, by the parity of that piece's crossings along each of three ray directions (all
-    three must agree: a ray that grazes an edge or starts on a face counts that face once or twice
-    by rounding).
+    three must say inside that same piece; one that grazes an edge or starts on a face may count
+    it once or twice by rounding, so a point is tested away from such coincidences).
 
     vertices (V, 3), faces (F, 3) of the base."""
 
@@ -223,18 +223,21 @@ class Pieces:
         self.pieces = int(self.face_piece.max()) + 1
 
     def inside(self, points: np.ndarray) -> np.ndarray:
-        """(N,) bool: inside at least one piece, by all three rays."""
+        """(N,) bool: inside at least one piece, by all three rays through that piece."""
         if self.empty or len(points) == 0:
             return np.zeros(len(points), dtype=bool)
-        votes = np.zeros(len(points), dtype=int)
+        votes = np.zeros((len(points), self.pieces), dtype=int)
         for d in self.DIRECTIONS:
             rays = np.concatenate([points, np.broadcast_to(d, points.shape)], axis=1).astype(np.float32)
             hits = self.obstacle.scene.list_intersections(self._o3d.core.Tensor(rays))
             ray = hits["ray_ids"].numpy().astype(np.int64)
             piece = self.face_piece[hits["primitive_ids"].numpy().astype(np.int64)]
             counts = np.bincount(ray * self.pieces + piece, minlength=len(points) * self.pieces)
-            votes += (counts.reshape(len(points), self.pieces) % 2 == 1).any(axis=1)
-        return votes == len(self.DIRECTIONS)
+            votes += counts.reshape(len(points), self.pieces) % 2
+        # The three rays must agree on one piece: a ray that slips between two triangles of one
+        # piece (float32 casts leave such cracks) and another that grazes a second piece do not
+        # make a point inside either, and a ray that leaves without a crossing proves it outside.
+        return (votes == len(self.DIRECTIONS)).any(axis=1)
 
     def distance(self, points: np.ndarray) -> np.ndarray:
         """(N,) distance from the nearest base triangle."""

@@ -62,9 +62,28 @@ def test_pieces_count_a_point_inside_two_overlapping_pieces_as_inside():
     vb, fb = _box([1, 0, 0], [3, 1, 1], offset=len(va))
     pieces = trust.Pieces(np.vstack([va, vb]), np.vstack([fa, fb]))
     assert pieces.pieces == 2
-    points = np.array([[1.5, 0.5, 0.5], [0.5, 0.5, 0.5], [2.5, 0.4, 0.6], [4.0, 0.5, 0.5], [1.5, 2.0, 0.5]])
+    # (Off the boxes' symmetry planes: a ray from a box's centre along a diagonal meets its edges.)
+    points = np.array([[1.45, 0.52, 0.47], [0.5, 0.45, 0.52], [2.5, 0.4, 0.6], [4.0, 0.5, 0.5], [1.5, 2.0, 0.5]])
     assert pieces.inside(points).tolist() == [True, True, True, False, False]
-    assert np.allclose(pieces.distance(points[:1]), 0.5)
+    assert np.allclose(pieces.distance(points[:1]), 0.45)
+
+
+def test_pieces_need_all_three_rays_to_agree_on_one_piece():
+    # Three open patches, each crossed once by one of the three rays from the origin and missed by
+    # the others: each ray's parity is odd, but on a different piece each time (as a ray slipping
+    # between two triangles of one piece and another grazing a second piece do). Not inside.
+    vertices, faces = [], []
+    for k, d in enumerate(trust.Pieces.DIRECTIONS):
+        d = d / np.linalg.norm(d)
+        u = np.cross(d, [0.0, 0.0, 1.0] if abs(d[2]) < 0.9 else [1.0, 0.0, 0.0])
+        u /= np.linalg.norm(u)
+        w = np.cross(d, u)
+        centre = 2.0 * d
+        vertices += [centre + 0.2 * u, centre - 0.1 * u + 0.17 * w, centre - 0.1 * u - 0.17 * w]
+        faces.append([3 * k, 3 * k + 1, 3 * k + 2])
+    pieces = trust.Pieces(np.array(vertices), np.array(faces))
+    assert pieces.pieces == 3
+    assert not pieces.inside(np.zeros((1, 3)))[0]
 
 
 def test_penetration_is_the_depth_reached_inside_the_base():
