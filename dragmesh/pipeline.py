@@ -60,6 +60,7 @@ from dragmesh.io import PartMesh, load_mesh
 from dragmesh.io.values import (check_frames, check_joint_value, check_part, check_path, check_samples, check_seed,
                                 check_vector3)
 from dragmesh.model_names import JOINT_MODELS, MOTION_MODELS
+from dragmesh.models.joint_inference import DRAG_RANGE
 from dragmesh.normalize import Normalization, unit_up
 from dragmesh.sampling import face_areas, lattice_sample, min_masked_points
 
@@ -101,6 +102,10 @@ class AnalyticMotionGenerator:
         return np.broadcast_to(dq, (samples, frames, 8)).copy()
 
 
+# A drag longer than this many of the moving part's box diagonals is longer than any motion of a
+# part: it moves the part to its limit (:func:`orient_joint`). It is where the joint inference
+# starts reading a drag by its direction alone (the longest drag of its training data).
+OVERLONG_DRAG = DRAG_RANGE[1]
 # Points sampled on the moving part for the physical checks (the part's box, sweeps, contact):
 # 512 scored as well as 1,024 on every 6th benchmark drag (type, axis, limits) at 15 % less joint time.
 SCENE_PART_POINTS = 512
@@ -584,25 +589,41 @@ class JointChoice:
 def orient_joint(joint_m: Joint, model: ModelInput) -> tuple[Joint, float]:
     """Stage ``joint``, last step: the joint (model frame) with the conventional origin
     (:func:`~dragmesh.geometry.joints.canonical_origin`) and the sign rule applied (flipped when
-    the drag asks for a negative value), and the drag's value on it, >= 0 and within its limits."""
+    the drag asks for a negative value), and the drag's value on it, >= 0 and within its limits.
+    A drag longer than :data:`OVERLONG_DRAG` part diagonals asks for the whole way: a bounded
+    joint's value is its upper limit (a hinge's landing would stop where the grabbed point faces
+    the far drag's end, a quarter turn, short of a door's range)."""
     with _single_thread():
         joint_m = canonical_origin(joint_m, model.centroid)
         value = float(joint_m.drag_value(model.drag_point, model.drag_vector, clamp=False))
     if value < 0:
         joint_m, value = joint_m.flipped(), -value
+    if joint_m.limits is not None and overlong(model):
+        value = float(joint_m.limits[1])
     return joint_m, float(joint_m.clamp(value))
+
+
+def overlong(model: ModelInput) -> bool:
+    """Whether the drag is longer than :data:`OVERLONG_DRAG` of the moving part's diagonal."""
+    part = model.points[model.mask]
+    size = float(np.linalg.norm(np.ptp(part, axis=0))) if len(part) else 0.0
+    return size > 0.0 and float(np.linalg.norm(model.drag_vector)) > OVERLONG_DRAG * size
 
 
 def project_frames(joint_m: Joint, raw: np.ndarray, part_points: np.ndarray) -> np.ndarray:
     """Stage ``projection``: the joint value (S, T) of each raw frame (S, T, 8), fitted on the part's
     points (N, 3) (:func:`~dragmesh.geometry.dualquat.project_dq_to_value`), clamped to the limits
     and to >= 0: the joint was flipped so that the drag asks for a value >= 0, so no frame of any
-    sample (a drawn timing can dip below 0 at the start of a tiny drag) moves against the drag."""
+    sample (a drawn timing can dip below 0 at the start of a tiny drag) moves against the drag.
+    A hinge's angles are unwrapped along the frames: each frame's angle is read within half a turn,
+    and a knob turned past it goes on turning rather than jumping back."""
     samples, frames = raw.shape[:2]
     values_m = project_dq_to_value(
         joint_m.is_revolute, torch.from_numpy(joint_m.axis), torch.from_numpy(joint_m.origin),
         torch.from_numpy(raw), torch.from_numpy(part_points).expand(samples, frames, -1, -1),
     ).numpy()
+    if joint_m.is_revolute:
+        values_m = np.unwrap(values_m.reshape(samples, frames), axis=1)
     return np.maximum(np.asarray(joint_m.clamp(values_m), dtype=np.float64), 0.0).reshape(samples, frames)
 
 

@@ -84,6 +84,22 @@ def test_values_are_clamped_to_known_limits(pipeline, cabinet):
     np.testing.assert_allclose(closing.values, 0.0, atol=1e-12)
 
 
+def test_an_overlong_drag_moves_a_bounded_joint_to_its_limit_past_half_a_turn(pipeline, cabinet):
+    # A drag ten times the door's size asks for the whole way: a hinge's landing alone would stop a
+    # quarter turn from the grabbed point (where it faces the far end of the drag). With a range of
+    # 200 degrees the frames' angles run past half a turn, unwrapped, not jumping back to 0.
+    part, point, vector = DOOR
+    hinge = Joint("revolute", [0, -1, 0], [-0.25, 0.0, 0.23], limits=(0.0, np.deg2rad(200.0)))
+    far = 10.0 * np.linalg.norm(np.ptp(cabinet.vertices, axis=0)) * np.asarray(vector) / np.linalg.norm(vector)
+    r = pipeline.articulate(cabinet, part, point, far, joint=hinge, frames=12)
+    assert r.values[-1] == pytest.approx(np.deg2rad(200.0))
+    assert np.all(np.diff(r.values) > 0)
+    np.testing.assert_allclose(r.transforms, r.joint.transforms(r.values), atol=1e-9)
+    # A drag of ordinary length still lands the grabbed point: short of the limit.
+    near = pipeline.articulate(cabinet, part, point, vector, joint=hinge)
+    assert 0.0 < near.values[-1] < np.deg2rad(120.0)
+
+
 def test_joint_type_override(pipeline, cabinet):
     part, point, vector = DOOR
     r = pipeline.articulate(cabinet, part, point, vector, joint_type="prismatic")

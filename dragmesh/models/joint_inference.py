@@ -66,7 +66,7 @@ VIEW_YAWS = (0.0, 90.0, 180.0, 270.0)
 # travels far, a key's a few millimetres); a shorter drag is read as the shortest in-range drag
 # of its direction, a longer one at OVERLONG_READINGS, so a drawer dragged 5 or 100 units gives
 # one joint, moved to its limit. The drag as given still sets how far the part moves.
-DRAG_RANGE = (0.01, 1.4)
+DRAG_RANGE = (0.01, 1.4)  # the upper end is also where the pipeline moves a part to its limit
 # A drag longer than DRAG_RANGE allows is read at these lengths (times the part's box diagonal)
 # at once, in one batch: a short pull, a half and a full opening of a typical part. Only its
 # direction is evidence, and the answer does not hang on one arbitrary length.
