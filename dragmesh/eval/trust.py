@@ -28,7 +28,8 @@ Sections (each printed as a table):
   diagonal); for over-long drags also % that end at the limit.
 - **real files**: accuracy of the shipped inference on nuisance variants that real files have:
   double-sided faces, duplicated faces, open (holes in the base), inconsistent normals, coarse
-  re-tessellation, all of them together in millimetres.
+  re-tessellation, all of them together in millimetres, and welded (the object re-made as one
+  surface, as scans and image-to-3D models arrive; the part given as the faces nearest it).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from dragmesh.eval.metrics import axis_error_deg, hinge_offset
 GROUPS = ("seen", "held_out")
 STABILITY = ("seed", "shuffled", "unwelded", "rigid", "millimetres", "subdivided", "retessellated",
              "drag x0.3", "drag x3", "drag x30")
-REAL_FILES = ("double-sided", "duplicated", "open", "flipped normals", "coarse", "all, in mm")
+REAL_FILES = ("double-sided", "duplicated", "open", "flipped normals", "coarse", "all, in mm", "welded")
 
 
 @dataclass
@@ -131,6 +132,29 @@ def _retessellate(case: Case) -> Case:
     return replace(out, point=closest_point_on_triangles(out.vertices[out.faces[out.moving]], case.point))
 
 
+def _welded(case: Case, rng: np.random.Generator) -> Case:
+    """The case re-made as one welded surface, as scans and image-to-3D models arrive (the
+    re-making of ``dragmesh eval segment``: voxelised at 80 to 160 voxels across, marching cubes,
+    smoothed, decimated to 20k-60k faces; parts fuse where they touch). The part is the faces
+    whose centre lies nearest the original part (or, where welding swallowed it, the faces nearest
+    its vertices); the grab point moves onto it."""
+    from scipy.spatial import cKDTree
+
+    from dragmesh.eval.segment import FACES, RESOLUTIONS, SMOOTHING
+    from dragmesh.geometry.triangles import closest_point_on_triangles
+    from dragmesh.segment.welded import transfer_vertex_values, weld_remesh
+
+    vertices, faces = weld_remesh(case.vertices, case.faces, int(rng.integers(*RESOLUTIONS)), rng=rng,
+                                  smooth=int(rng.choice(SMOOTHING)), target_faces=int(rng.integers(*FACES)))
+    centres = vertices[faces].mean(axis=1)
+    moving = transfer_vertex_values(case.vertices, case.faces, case.moving, centres, rng).astype(bool)
+    if not moving.any():
+        part = case.vertices[np.unique(case.faces[case.moving])]
+        moving[np.unique(cKDTree(centres).query(part)[1])] = True
+    point = closest_point_on_triangles(vertices[faces[moving]], case.point)
+    return replace(case, vertices=vertices, faces=faces, moving=moving, point=point)
+
+
 def nuisance(case: Case, kind: str, rng: np.random.Generator) -> tuple[Case, dict]:
     """The case under nuisance ``kind`` (a name of :data:`STABILITY` or :data:`REAL_FILES`) and
     the articulate() options it needs."""
@@ -173,6 +197,8 @@ def nuisance(case: Case, kind: str, rng: np.random.Generator) -> tuple[Case, dic
         faces = c.faces.copy()
         faces[flip] = faces[flip][:, ::-1]
         return replace(c, faces=faces), {}
+    if kind == "welded":
+        return _welded(c, rng), {}
     if kind == "all, in mm":
         for k in ("double-sided", "open", "flipped normals", "shuffled"):
             c, _ = nuisance(c, k, rng)

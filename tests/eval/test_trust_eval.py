@@ -19,6 +19,23 @@ def test_nuisances_keep_the_truth_with_the_mesh():
             assert np.allclose(back.axis, case.truth.axis, atol=1e-9)
 
 
+def test_the_welded_variant_is_one_remeshed_surface_with_the_part_carried_over():
+    from dragmesh.geometry.triangles import closest_point_on_triangles
+    from dragmesh.sampling import face_areas
+
+    s = build_bench(keep_mesh=True, categories=["Microwave"])[0]
+    case = trust.case_of(s)
+    var, options = trust.nuisance(case, "welded", np.random.default_rng(3))
+    assert options == {} and 20_000 <= len(var.faces) <= 60_000
+    # Nothing of the file's own faces is left: every vertex is new.
+    assert not np.isin(var.vertices.round(9), case.vertices.round(9)).all(axis=1).any()
+    # The part keeps about its area, and the grab point lies on it.
+    area = face_areas(var.vertices, var.faces[var.moving]).sum() / face_areas(case.vertices, case.faces[case.moving]).sum()
+    assert 0.5 < area < 1.5
+    on_part = closest_point_on_triangles(var.vertices[var.faces[var.moving]], var.point)
+    assert np.linalg.norm(on_part - var.point) < 1e-9 * case.diagonal
+
+
 def test_trust_sections_on_a_few_samples():
     from dragmesh.models.baseline import DragFitJointPredictor
     from dragmesh.models.joint_inference import JointInference
