@@ -93,11 +93,12 @@ def start_viewer(env, *args: str) -> subprocess.Popen:
 
 
 def stop_viewer(proc: subprocess.Popen, env) -> int | None:
-    """Quit with the Q key; kill the viewer (by its own pid) if it does not go."""
+    """Quit with the Q key; kill the viewer (by its own pid) if it does not go. It gets 30 s: on
+    a machine whose cores are taken by other work, a viewer quitting a trajectory took over 10."""
     if proc.poll() is None:
         subprocess.run(["xdotool", "key", "q"], env=env, timeout=10)
         try:
-            return proc.wait(timeout=10)
+            return proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
