@@ -60,7 +60,7 @@ from dragmesh.io import PartMesh, load_mesh
 from dragmesh.io.values import (check_frames, check_joint_value, check_part, check_path, check_samples, check_seed,
                                 check_vector3)
 from dragmesh.model_names import JOINT_MODELS, MOTION_MODELS
-from dragmesh.models.joint_inference import DRAG_RANGE
+from dragmesh.models.joint_inference import DRAG_RANGE, part_diagonal
 from dragmesh.normalize import Normalization, unit_up
 from dragmesh.sampling import face_areas, lattice_sample, min_masked_points
 
@@ -604,10 +604,10 @@ def orient_joint(joint_m: Joint, model: ModelInput) -> tuple[Joint, float]:
 
 
 def overlong(model: ModelInput) -> bool:
-    """Whether the drag is longer than :data:`OVERLONG_DRAG` of the moving part's diagonal."""
-    part = model.points[model.mask]
-    size = float(np.linalg.norm(np.ptp(part, axis=0))) if len(part) else 0.0
-    return size > 0.0 and float(np.linalg.norm(model.drag_vector)) > OVERLONG_DRAG * size
+    """Whether the drag is longer than :data:`OVERLONG_DRAG` of the moving part's diagonal, the
+    size joint inference measures drags against (``joint_inference.part_diagonal``)."""
+    size = part_diagonal(model.points, np.asarray(model.mask, dtype=bool))
+    return float(np.linalg.norm(model.drag_vector)) > OVERLONG_DRAG * size
 
 
 def project_frames(joint_m: Joint, raw: np.ndarray, part_points: np.ndarray) -> np.ndarray:

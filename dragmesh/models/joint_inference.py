@@ -587,7 +587,7 @@ class JointInference:
         length = float(np.linalg.norm(v))
         v_net = v_read = v
         if self.drag_range is not None:
-            part_size = float(np.linalg.norm(np.ptp(points[mask], axis=0))) if mask.any() else 1.0
+            part_size = part_diagonal(points, mask)
             lo, hi = self.drag_range
             unit = v / max(length, 1e-12)
             v_net = unit * float(np.clip(length, lo * part_size, hi * part_size))
@@ -632,6 +632,12 @@ class JointInference:
                                probability=1.0 if joint_type is None and len(groups) == 1 else chosen[0][1],
                                evidence={k: round(float(x), 4) for k, x in chosen[0][2].terms.items()},
                                scores=[(c.joint.type, float(c.score)) for c in cands])
+
+
+def part_diagonal(points: np.ndarray, mask: np.ndarray) -> float:
+    """The box diagonal of the sampled points on the part (``mask``), 1.0 without any: the size
+    that drag lengths are measured against (:data:`DRAG_RANGE`)."""
+    return float(np.linalg.norm(np.ptp(points[mask], axis=0))) if mask.any() else 1.0
 
 
 def part_contacts(scene: PartScene) -> list[ContactPatch]:
